@@ -1,0 +1,62 @@
+"""The one error hierarchy of open-llm-kg; ``title`` and ``status`` travel to HTTP problem bodies."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+class KGError(Exception):
+    """Base class: ``title`` and ``status`` travel to the HTTP problem body."""
+
+    title = "Knowledge graph error"
+    status = 500
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    """One thing wrong with one record file, printed as ``path: field: message``."""
+
+    path: str
+    field: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.path}: {self.field}: {self.message}"
+
+
+class RecordError(KGError):
+    """One or more records are invalid; holds every problem found, sorted."""
+
+    title = "Invalid records"
+    status = 422
+
+    def __init__(self, problems: list[Problem]) -> None:
+        self.problems = sorted(set(problems))
+        lines = "\n".join(str(p) for p in self.problems)
+        super().__init__(f"{len(self.problems)} problem(s):\n{lines}")
+
+
+class ShapeError(KGError):
+    """The built graph violates ontology/shapes.ttl; carries pySHACL's text report unchanged."""
+
+    title = "Graph violates its shapes"
+    status = 500
+
+    def __init__(self, report: str, violations: int) -> None:
+        self.report = report
+        self.violations = violations
+        super().__init__(f"{violations} SHACL violation(s):\n{report}")
+
+
+class QueryError(KGError):
+    """A SPARQL query could not be parsed or evaluated."""
+
+    title = "Bad SPARQL query"
+    status = 400
+
+
+class NotFoundError(KGError):
+    """No entity with that kind and id."""
+
+    title = "Not found"
+    status = 404

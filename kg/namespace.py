@@ -1,0 +1,90 @@
+"""Terms of the open-llm-kg ontology as an rdflib DefinedNamespace (generated; do not edit)."""
+
+from rdflib.namespace import DefinedNamespace, Namespace
+from rdflib.term import URIRef
+
+
+class LLMKG(DefinedNamespace):
+    """The open-llm-kg ontology terms (https://w3id.org/llmkg/ns#).
+
+    Generated from ontology/llmkg.ttl by ``make namespace`` (tools/gen_namespace.py);
+    tests/test_namespace.py keeps the two in sync.
+    """
+
+    _NS = Namespace("https://w3id.org/llmkg/ns#")
+
+    _fail = True
+
+    Artifact: URIRef  # Something a project produces or uses that collaboration forms around: a model, dataset, benchmark, framework, leaderboard, compute partnership or forum.
+    ArtifactDomain: URIRef  # A domain of collaboration artifacts in the paper (v2): models, data, software, evaluation, compute, community engagement.
+    Benchmark: URIRef  # A dataset or suite of tasks used to evaluate models.
+    ComputePartnership: URIRef  # Compute given by an actor to a project: a supercomputer allocation, cloud credits or a hardware partner.
+    Confidence: URIRef  # How sure a curated fact is: stated in the paper, in a public record, or inferred by curators.
+    Dataset: URIRef  # A dataset used to pre-train or post-train models.
+    FactGraph: URIRef  # A named graph holding curated facts that share one source, one confidence and, for links, one lifecycle phase. Its metadata lives in the provenance graph.
+    Forum: URIRef  # A knowledge-sharing or discussion channel: a Discord server, a mailing list, a discussion board.
+    Framework: URIRef  # Open source software for training, data processing, serving or evaluating models.
+    GovernanceModel: URIRef  # One of the paper's five organizational models of open LLM projects.
+    Language: URIRef  # A natural language, identified by its ISO 639 code.
+    Leaderboard: URIRef  # A public ranking of models on one or more benchmarks.
+    License: URIRef  # A license under which models, data or software are released.
+    LifecyclePhase: URIRef  # A phase of the open LLM lifecycle: pre-training, post-training or post-release reuse.
+    Model: URIRef  # A released language model checkpoint or model family.
+    Motivation: URIRef  # A reason for taking part in open LLM collaboration: social, economic or technological, with narrower motivations.
+    Organization: URIRef  # An actor of the ecosystem: a company, research institute, university, non-profit, grassroots community, public body or funder.
+    OrganizationType: URIRef  # What kind of organization an actor is.
+    Place: URIRef  # A country or world region, as a concept with broader regions.
+    Project: URIRef  # An open LLM project: an organized effort that develops and releases open models and the artifacts around them; the unit of study of the paper.
+    Publication: URIRef  # A paper, technical report or article that describes projects or artifacts.
+    access: URIRef  # How the weights of a model can be obtained: open-weights, gated or api-only.
+    activeParameterCount: URIRef  # Parameters active per token, for mixture-of-experts models.
+    artifactDomain: URIRef  # The artifact domain of the paper an artifact class belongs to.
+    arxivId: URIRef  # The arXiv identifier of a publication, e.g. 2211.05100.
+    authorList: URIRef  # The authors of a publication in order, separated by semicolons.
+    authorName: URIRef  # The name of an author of a publication; llmkg:authorList keeps their order.
+    basedIn: URIRef  # The country or region an organization is based in.
+    builtWith: URIRef  # Software used to build, train or evaluate a project, model, leaderboard or framework.
+    computeFrom: URIRef  # A compute partnership a project or model received compute from.
+    confidence: URIRef  # How sure the facts of a fact graph are.
+    continuedPretrainingFrom: URIRef  # A model made by continuing the pre-training of a base model on more data.
+    contributesTo: URIRef  # An organization whose people contribute to a project without leading or funding it.
+    derivedFrom: URIRef  # An artifact built from another one of the same kind; models use the narrower properties, which the build also states as this one.
+    describes: URIRef  # A project, artifact or organization a publication describes.
+    developedBy: URIRef  # An organization that develops a project or created an artifact.
+    distilledFrom: URIRef  # A model trained to imitate a teacher model.
+    doi: URIRef  # The DOI of a publication, without the resolver prefix.
+    evaluatedOn: URIRef  # A benchmark a model was evaluated on.
+    facility: URIRef  # The machine or service of a compute partnership, e.g. Jean Zay.
+    fineTunedFrom: URIRef  # A model fine-tuned (supervised, instruction or preference tuning) from a base model.
+    fundedBy: URIRef  # An organization that funds a project or artifact.
+    governanceModel: URIRef  # The organizational model a project follows.
+    hostsForum: URIRef  # An organization that hosts or runs a forum.
+    identified: URIRef  # False for a project the paper counts but does not name.
+    includesBenchmark: URIRef  # A benchmark a leaderboard ranks models on.
+    languageCount: URIRef  # Number of languages a model covers, where more are covered than are listed.
+    licenseType: URIRef  # Broad family of a license: permissive, copyleft, open-rail, community, non-commercial or proprietary.
+    licensedUnder: URIRef  # A license an artifact is released under.
+    lifecyclePhase: URIRef  # The lifecycle phase the links of a fact graph belong to.
+    listedOn: URIRef  # A leaderboard a model is ranked on.
+    maintains: URIRef  # An organization that maintains an artifact.
+    memberCount: URIRef  # Number of members of a forum, as reported.
+    memberOfFamily: URIRef  # The model family a model checkpoint belongs to.
+    mergedFrom: URIRef  # A model made by merging the weights of this and other models.
+    motivation: URIRef  # A motivation a project states or is reported to have.
+    organizationType: URIRef  # What kind of organization an actor is.
+    osiApproved: URIRef  # Whether the Open Source Initiative approved a license.
+    parameterCount: URIRef  # Total number of parameters of a model.
+    partOfProject: URIRef  # The project an artifact belongs to.
+    partnerOf: URIRef  # An organization that is a partner of a project (consortium member, engineering or data partner).
+    platform: URIRef  # Where a forum runs: discord, slack, github, hugging-face, mailing-list, website or other.
+    providedBy: URIRef  # An organization that provides the compute of a compute partnership.
+    quantizedFrom: URIRef  # A model made by quantizing the weights of a base model.
+    resources: URIRef  # What a compute partnership gave, as its source states it.
+    size: URIRef  # Size of a dataset as its source states it, e.g. 825 GiB.
+    spdxId: URIRef  # The SPDX identifier of a license.
+    studies: URIRef  # A project a study (such as arXiv 2509.25397) includes in its sample.
+    targetsLanguage: URIRef  # A language a project serves or an artifact covers.
+    targetsRegion: URIRef  # A country or region a project serves or an artifact is made for.
+    tokenCount: URIRef  # Size of a dataset in tokens.
+    trainedOn: URIRef  # A dataset a model was pre-trained or post-trained on.
+    trainingTokens: URIRef  # Number of tokens a model was pre-trained on.

@@ -1,0 +1,441 @@
+"""Pydantic models of the curated records in data/.
+
+One YAML file holds one record; its file stem equals its ``id``. Every fact in a record
+carries a source URL and a confidence: the record's ``source`` and ``confidence`` apply
+to every fact unless a link overrides them (``{id: dolma, source: ..., confidence: ...}``)
+or ``provenance`` overrides them for a plain field (``provenance: {governance_model:
+{confidence: curator-inference, source: ...}}``). Each field keeps one shape.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Annotated, Any, ClassVar, Literal, get_args
+
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    HttpUrl,
+    NonNegativeInt,
+    PositiveInt,
+    StringConstraints,
+    model_validator,
+)
+
+Slug = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9.-]*$")]
+Confidence = Literal["paper", "public-record", "curator-inference"]
+Phase = Literal["pre-training", "post-training", "post-release-reuse"]
+GovernanceModel = Literal[
+    "single-company",
+    "single-research-institute",
+    "multi-organizational-research-institute",
+    "non-profit-sponsored-grassroots",
+    "company-sponsored-grassroots",
+]
+Motivation = Literal[
+    "social",
+    "economic",
+    "technological",
+    "democratizing-access",
+    "language-representation",
+    "regional-ecosystems",
+    "regional-innovation",
+    "ecosystem-building",
+    "open-science",
+    "avoiding-reinventing-the-wheel",
+]
+OrganizationType = Literal[
+    "big-tech",
+    "startup-or-company",
+    "research-institute",
+    "university",
+    "non-profit",
+    "grassroots-community",
+    "public-body",
+    "funder",
+]
+DerivationKind = Literal[
+    "fine-tune", "continued-pretraining", "merge", "distillation", "quantization"
+]
+LicenseType = Literal[
+    "permissive", "copyleft", "open-rail", "community", "non-commercial", "proprietary"
+]
+Access = Literal["open-weights", "gated", "api-only"]
+Platform = Literal["discord", "slack", "github", "hugging-face", "mailing-list", "website", "other"]
+
+
+def _partial_date(value: object) -> object:
+    """Accept 2024, '2024-03' or '2024-03-15' (YAML reads a bare year as a number)."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        value = str(value)
+    if isinstance(value, date):
+        value = value.isoformat()
+    if isinstance(value, str):
+        parts = value.split("-")
+        try:
+            date(
+                int(parts[0]),
+                int(parts[1]) if len(parts) > 1 else 1,
+                int(parts[2]) if len(parts) > 2 else 1,
+            )
+        except (ValueError, IndexError) as exc:
+            raise ValueError(f"{value!r} is not a date: {exc}") from None
+    return value
+
+
+PartialDate = Annotated[
+    str,
+    BeforeValidator(_partial_date),
+    StringConstraints(pattern=r"^\d{4}(-\d{2}(-\d{2})?)?$"),
+    Field(description="A date as precise as the source: 2024, 2024-03 or 2024-03-15"),
+]
+"""A date known to the year, the month or the day; never a made-up day."""
+ArxivId = Annotated[str, StringConstraints(pattern=r"^\d{4}\.\d{4,5}$")]
+EntityRef = Annotated[str, StringConstraints(pattern=r"^[a-z-]+/[a-z0-9][a-z0-9.-]*$")]
+
+
+@dataclass(frozen=True)
+class Target:
+    """Marks a field whose ids refer to records of ``kind`` (checked by the loader)."""
+
+    kind: str
+
+
+@dataclass(frozen=True)
+class Vocabulary:
+    """Marks a field whose codes must be concepts of an ontology vocabulary (``place``, ``language``)."""
+
+    scheme: str
+
+
+class FieldError(ValueError):
+    """A record-level rule broken by one field; the loader reports it under that field."""
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(message)
+        self.field = field
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Sourced(_Strict):
+    """Where a fact comes from, when that differs from its record's default."""
+
+    source: HttpUrl | None = Field(
+        None, description="URL the fact was read at (default: the record's)"
+    )
+    confidence: Confidence | None = Field(
+        None, description="How sure the fact is (default: the record's)"
+    )
+    note: str | None = Field(
+        None, description="Quote, context or reasoning for a reader checking the fact"
+    )
+
+
+class FactSource(Sourced):
+    """The source, confidence and note of one plain field of a record (under ``provenance``)."""
+
+
+class Link(Sourced):
+    """A typed link to another record, optionally with its own phase, source and confidence."""
+
+    id: Slug = Field(description="id of the record linked to")
+    phase: Phase | None = Field(None, description="Lifecycle phase the link belongs to, if known")
+
+
+class Derivation(Link):
+    """A model derived from another model, with the kind of derivation."""
+
+    kind: DerivationKind = Field(description="How the model was derived from its base")
+
+
+class MotivationClaim(Sourced):
+    """A motivation a project states or is reported to have."""
+
+    id: Motivation = Field(description="Concept of the motivations scheme")
+
+
+class PublicationLink(Sourced):
+    """What a publication describes: ``kind/id`` of any record."""
+
+    id: EntityRef = Field(description="kind/id of the record described, e.g. model/bloom")
+
+
+def links(kind: str, description: str) -> Any:
+    """Field default for a list of links to records of ``kind``."""
+    return Field(default_factory=list, description=f"{description} (ids of {kind} records)")
+
+
+Organizations = Annotated[list[Link], Target("organization")]
+Projects = Annotated[list[Link], Target("project")]
+Licenses = Annotated[list[Link], Target("license")]
+Frameworks = Annotated[list[Link], Target("framework")]
+Datasets = Annotated[list[Link], Target("dataset")]
+Benchmarks = Annotated[list[Link], Target("benchmark")]
+Leaderboards = Annotated[list[Link], Target("leaderboard")]
+ComputePartnerships = Annotated[list[Link], Target("compute-partnership")]
+Languages = Annotated[list[str], Vocabulary("language")]
+Places = Annotated[list[str], Vocabulary("place")]
+
+
+class Record(_Strict):
+    """Fields every record has."""
+
+    kind: ClassVar[str]
+    directory: ClassVar[str]
+
+    id: Slug = Field(description="Equals the file stem; unique within its kind; never reused")
+    name: str = Field(min_length=1, description="Display name (rdfs:label)")
+    aliases: list[str] = Field(default_factory=list, description="Other names (skos:altLabel)")
+    description: str | None = Field(None, description="One or two sentences (dcterms:description)")
+    homepage: HttpUrl | None = Field(None, description="Official page (foaf:homepage)")
+    source: HttpUrl = Field(description="Default source URL of every fact in this record")
+    confidence: Confidence = Field(
+        description="Default confidence of every fact: paper, public-record or curator-inference"
+    )
+    provenance: dict[str, FactSource] = Field(
+        default_factory=dict,
+        description="Per-field source, confidence or note where they differ from the record's",
+    )
+
+    @model_validator(mode="after")
+    def _provenance_names_fields(self) -> Record:
+        plain = plain_fields(type(self))
+        for name in self.provenance:
+            if name not in plain:
+                raise FieldError(
+                    f"provenance.{name}",
+                    f"{name!r} is not a plain field of a {self.kind}; links carry their own"
+                    f" source and confidence (plain fields: {', '.join(sorted(plain))})",
+                )
+            if getattr(self, name) in (None, []):
+                raise FieldError(f"provenance.{name}", f"{name!r} has no value in this record")
+        return self
+
+
+class OrganizationRecord(Record):
+    """An actor: a company, institute, university, community, public body or funder."""
+
+    kind: ClassVar[str] = "organization"
+    directory: ClassVar[str] = "organizations"
+
+    organization_type: OrganizationType = Field(description="What kind of organization it is")
+    country: Annotated[str | None, Vocabulary("place")] = Field(
+        None, description="Country or region it is based in (a place code: us, de, europe)"
+    )
+    parent: Annotated[Slug | None, Target("organization")] = Field(
+        None, description="Organization it belongs to (org:subOrganizationOf)"
+    )
+
+
+class ProjectRecord(Record):
+    """An open LLM project: the unit the paper studies."""
+
+    kind: ClassVar[str] = "project"
+    directory: ClassVar[str] = "projects"
+
+    identified: bool = Field(
+        True, description="False only for a project the paper counts but does not name"
+    )
+    governance_model: GovernanceModel | None = Field(
+        None, description="One of the paper's five governance models; required when identified"
+    )
+    motivations: list[MotivationClaim] = Field(
+        default_factory=list, description="Motivations stated by or reported for the project"
+    )
+    developers: Organizations = links("organization", "Organizations that develop the project")
+    funders: Organizations = links("organization", "Organizations that fund the project")
+    partners: Organizations = links("organization", "Partner organizations")
+    contributors: Organizations = links("organization", "Organizations that contribute")
+    compute: ComputePartnerships = links("compute-partnership", "Compute the project received")
+    built_with: Frameworks = links("framework", "Software the project uses")
+    languages: Languages = Field(default_factory=list, description="Language codes targeted")
+    regions: Places = Field(default_factory=list, description="Place codes targeted")
+    started: PartialDate | None = Field(
+        None, description="When the project started (2022, 2022-01 or 2022-01-15)"
+    )
+
+    @model_validator(mode="after")
+    def _identified_projects_are_complete(self) -> ProjectRecord:
+        if self.identified and self.governance_model is None:
+            raise FieldError("governance_model", "required for an identified project")
+        if self.identified and not self.developers:
+            raise FieldError("developers", "at least one is required for an identified project")
+        return self
+
+
+class ArtifactRecord(Record):
+    """Fields every artifact has: who made it, for which project, under which license."""
+
+    developers: Organizations = links("organization", "Organizations that created it")
+    maintainers: Organizations = links("organization", "Organizations that maintain it")
+    funders: Organizations = links("organization", "Organizations that funded it")
+    projects: Projects = links("project", "Projects it is part of")
+    licenses: Licenses = links("license", "Licenses it is released under")
+    languages: Languages = Field(default_factory=list, description="Language codes it covers")
+    regions: Places = Field(default_factory=list, description="Place codes it targets")
+    released: PartialDate | None = Field(
+        None, description="First public release (2024, 2024-02 or 2024-02-01)"
+    )
+
+
+class ModelRecord(ArtifactRecord):
+    """A released model checkpoint or model family."""
+
+    kind: ClassVar[str] = "model"
+    directory: ClassVar[str] = "models"
+
+    developers: Organizations = Field(
+        min_length=1,
+        description="Organizations that developed the model (ids of organization records)",
+    )
+    family: Annotated[Slug | None, Target("model")] = Field(
+        None, description="Model family record this checkpoint belongs to"
+    )
+    parameters: PositiveInt | None = Field(None, description="Total parameter count")
+    active_parameters: PositiveInt | None = Field(None, description="Active parameters (MoE)")
+    training_tokens: PositiveInt | None = Field(None, description="Pre-training tokens")
+    language_count: PositiveInt | None = Field(None, description="Number of languages covered")
+    access: Access | None = Field(None, description="How the weights can be obtained")
+    derived_from: Annotated[list[Derivation], Target("model")] = Field(
+        default_factory=list, description="Base models, each with the kind of derivation"
+    )
+    trained_on: Datasets = links("dataset", "Training data")
+    evaluated_on: Benchmarks = links("benchmark", "Benchmarks it was evaluated on")
+    built_with: Frameworks = links("framework", "Software used to train or evaluate it")
+    listed_on: Leaderboards = links("leaderboard", "Leaderboards it is listed on")
+    compute: ComputePartnerships = links("compute-partnership", "Compute it was trained with")
+
+
+class DatasetRecord(ArtifactRecord):
+    """A dataset used to train models."""
+
+    kind: ClassVar[str] = "dataset"
+    directory: ClassVar[str] = "datasets"
+
+    derived_from: Datasets = links("dataset", "Datasets it was built from")
+    part_of: Datasets = links("dataset", "Larger datasets it is a component of")
+    tokens: PositiveInt | None = Field(None, description="Size in tokens")
+    size: str | None = Field(None, description="Size as the source states it, e.g. '825 GiB'")
+
+
+class BenchmarkRecord(ArtifactRecord):
+    """An evaluation dataset or suite."""
+
+    kind: ClassVar[str] = "benchmark"
+    directory: ClassVar[str] = "benchmarks"
+
+    derived_from: Benchmarks = links("benchmark", "Benchmarks it adapts or translates")
+    part_of: Benchmarks = links("benchmark", "Suites it belongs to")
+
+
+class FrameworkRecord(ArtifactRecord):
+    """Open source software for training, data processing or evaluation."""
+
+    kind: ClassVar[str] = "framework"
+    directory: ClassVar[str] = "frameworks"
+
+    repository: HttpUrl | None = Field(None, description="Source code repository")
+    derived_from: Frameworks = links("framework", "Frameworks it was forked or adapted from")
+    built_with: Frameworks = links("framework", "Frameworks it builds on")
+
+
+class LeaderboardRecord(ArtifactRecord):
+    """A public ranking of models."""
+
+    kind: ClassVar[str] = "leaderboard"
+    directory: ClassVar[str] = "leaderboards"
+
+    benchmarks: Benchmarks = links("benchmark", "Benchmarks it ranks models on")
+    built_with: Frameworks = links("framework", "Software it runs evaluations with")
+
+
+class ComputePartnershipRecord(ArtifactRecord):
+    """Compute given by an actor to a project: an allocation, credits or a hardware partner."""
+
+    kind: ClassVar[str] = "compute-partnership"
+    directory: ClassVar[str] = "compute-partnerships"
+
+    providers: Organizations = Field(
+        min_length=1,
+        description="Organizations that provide the compute (ids of organization records)",
+    )
+    facility: str | None = Field(None, description="Machine or service, e.g. 'Jean Zay'")
+    resources: str | None = Field(None, description="What was given, as the source states it")
+
+
+class ForumRecord(ArtifactRecord):
+    """A knowledge-sharing or discussion channel."""
+
+    kind: ClassVar[str] = "forum"
+    directory: ClassVar[str] = "forums"
+
+    platform: Platform = Field(description="Where the forum runs")
+    hosts: Organizations = links("organization", "Organizations that host it")
+    members: NonNegativeInt | None = Field(None, description="Member count as reported")
+
+
+class PublicationRecord(Record):
+    """A paper, report or article that describes projects or artifacts."""
+
+    kind: ClassVar[str] = "publication"
+    directory: ClassVar[str] = "publications"
+
+    arxiv: ArxivId | None = Field(None, description="arXiv identifier, e.g. 2211.05100")
+    doi: str | None = Field(None, description="DOI, without https://doi.org/")
+    authors: list[str] = Field(default_factory=list, description="Author names in order")
+    published: PartialDate | None = Field(
+        None, description="First publication (2025, 2025-09 or 2025-09-29)"
+    )
+    describes: list[PublicationLink] = Field(
+        default_factory=list, description="Records it describes, as kind/id"
+    )
+    studies: Projects = links("project", "Projects it studies")
+
+
+class LicenseRecord(Record):
+    """A license that models, data or software are released under."""
+
+    kind: ClassVar[str] = "license"
+    directory: ClassVar[str] = "licenses"
+
+    spdx: str | None = Field(None, description="SPDX identifier, if it has one")
+    license_type: LicenseType = Field(description="Broad family of the license")
+    osi_approved: bool | None = Field(None, description="Approved by the Open Source Initiative")
+
+
+RECORD_TYPES: tuple[type[Record], ...] = (
+    OrganizationRecord,
+    ProjectRecord,
+    ModelRecord,
+    DatasetRecord,
+    BenchmarkRecord,
+    FrameworkRecord,
+    LeaderboardRecord,
+    ComputePartnershipRecord,
+    ForumRecord,
+    PublicationRecord,
+    LicenseRecord,
+)
+KINDS: dict[str, type[Record]] = {t.kind: t for t in RECORD_TYPES}
+DIRECTORIES: dict[str, type[Record]] = {t.directory: t for t in RECORD_TYPES}
+LINK_TYPES = (Link, MotivationClaim, PublicationLink)
+
+
+def plain_fields(record_type: type[Record]) -> set[str]:
+    """Names of fields that hold values rather than links (``provenance`` may name these)."""
+    skip = {"id", "source", "confidence", "provenance"}
+    return {
+        name
+        for name, info in record_type.model_fields.items()
+        if name not in skip and not _holds_links(info.annotation)
+    }
+
+
+def _holds_links(annotation: object) -> bool:
+    return any(isinstance(a, type) and issubclass(a, LINK_TYPES) for a in get_args(annotation))

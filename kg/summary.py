@@ -1,0 +1,46 @@
+"""Counts that describe the built graph, for ``kg build`` and ``kg stats``."""
+
+from __future__ import annotations
+
+import pyoxigraph as ox
+
+from kg.graph import KnowledgeGraph
+from kg.results import render_table, short
+
+CLASS_COUNTS = """
+SELECT ?class (COUNT(DISTINCT ?entity) AS ?entities) WHERE {
+  ?entity a ?class ; dcterms:identifier ?id .
+} GROUP BY ?class ORDER BY ?class
+"""
+
+FACT_COUNTS = """
+SELECT ?confidence ?phase (COUNT(*) AS ?triples) WHERE {
+  GRAPH ?g { ?s ?p ?o }
+  GRAPH <https://w3id.org/llmkg/id/graph/provenance> {
+    ?g llmkg:confidence ?confidence .
+    OPTIONAL { ?g llmkg:lifecyclePhase ?phase }
+  }
+} GROUP BY ?confidence ?phase ORDER BY ?confidence ?phase
+"""
+
+
+def _rows(kg: KnowledgeGraph, sparql: str) -> list[list[str]]:
+    result = kg.query(sparql, prefixes=True)
+    assert isinstance(result, ox.QuerySolutions)  # noqa: S101 -- a SELECT query
+    names = [v.value for v in result.variables]
+    return [[short(s[n]) for n in names] for s in result]
+
+
+def summary(kg: KnowledgeGraph) -> str:
+    """Entities, links and quads, then the number of entities of each class."""
+    graphs = sum(1 for _ in kg.rdf.named_graphs())
+    head = (
+        f"open-llm-kg: {len(kg.records)} entities, {kg.link_count()} links, "
+        f"{len(kg.rdf)} quads in {graphs} graphs\n\n"
+    )
+    return head + render_table(["class", "entities"], _rows(kg, CLASS_COUNTS))
+
+
+def fact_counts(kg: KnowledgeGraph) -> tuple[list[str], list[list[str]]]:
+    """Triples in fact graphs per confidence and lifecycle phase."""
+    return ["confidence", "phase", "triples"], _rows(kg, FACT_COUNTS)

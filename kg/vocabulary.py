@@ -1,0 +1,48 @@
+"""Concept codes of the ontology's vocabularies (places, languages, and the concept schemes)."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from pathlib import Path
+
+import pyoxigraph as ox
+
+ID = "https://w3id.org/llmkg/id/"
+SKOS_IN_SCHEME = ox.NamedNode("http://www.w3.org/2004/02/skos/core#inScheme")
+
+Vocabularies = dict[str, frozenset[str]]
+"""Scheme name (``place``, ``language``, ``governance-model``...) -> codes of its concepts."""
+
+VOCABULARY_FILES = ("concepts.ttl", "places.ttl", "languages.ttl")
+SCHEMES = (
+    "governance-model",
+    "motivation",
+    "lifecycle-phase",
+    "artifact-domain",
+    "organization-type",
+    "confidence",
+    "place",
+    "language",
+)
+
+
+def load_vocabulary(ontology_dir: Path) -> Vocabularies:
+    """Read the concept schemes of ``ontology_dir``: each concept's code is its IRI's last segment.
+
+    Examples
+    --------
+    >>> from kg.settings import Settings
+    >>> vocabulary = load_vocabulary(Settings().ontology_dir)
+    >>> sorted(vocabulary["lifecycle-phase"])
+    ['post-release-reuse', 'post-training', 'pre-training']
+    >>> "pl" in vocabulary["language"] and "sg" in vocabulary["place"]
+    True
+    """
+    codes: dict[str, set[str]] = defaultdict(set)
+    for name in VOCABULARY_FILES:
+        for quad in ox.parse(path=ontology_dir / name, format=ox.RdfFormat.TURTLE):
+            if quad.predicate != SKOS_IN_SCHEME or not isinstance(quad.subject, ox.NamedNode):
+                continue
+            scheme = quad.object.value.removeprefix(ID)
+            codes[scheme].add(quad.subject.value.removeprefix(f"{ID}{scheme}/"))
+    return {scheme: frozenset(values) for scheme, values in codes.items()}

@@ -1,0 +1,42 @@
+"""Shared fixtures: a tiny dataset in tests/fixtures/data and the graph built from it."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from kg.graph import KnowledgeGraph, build
+from kg.settings import Settings
+
+FIXTURES = Path(__file__).parent / "fixtures"
+
+
+@pytest.fixture(scope="session")
+def fixture_settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
+    """Settings over the fixture dataset, building into a temporary directory."""
+    return Settings(
+        data_dir=FIXTURES / "data", build_dir=tmp_path_factory.mktemp("session") / "build"
+    )
+
+
+@pytest.fixture(scope="session")
+def fixture_kg(fixture_settings: Settings) -> KnowledgeGraph:
+    """The knowledge graph built from the fixture dataset."""
+    return build(fixture_settings)
+
+
+@pytest.fixture
+def data_copy(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A writable copy of the fixture dataset at ./data (the test runs in its tmp_path)."""
+    monkeypatch.chdir(tmp_path)
+    target = tmp_path / "data"
+    shutil.copytree(FIXTURES / "data", target)
+    return target
+
+
+@pytest.fixture
+def copy_settings(data_copy: Path, tmp_path: Path) -> Settings:
+    """Settings over a writable copy of the fixture dataset."""
+    return Settings(data_dir=data_copy, build_dir=tmp_path / "build")

@@ -1,0 +1,205 @@
+"""Each competency question in ontology/queries/ answers correctly on the real data."""
+
+from __future__ import annotations
+
+import pyoxigraph as ox
+import pytest
+
+from kg.graph import KnowledgeGraph, build
+from kg.results import short
+from kg.settings import Settings
+
+QUERIES = Settings().ontology_dir / "queries"
+
+
+@pytest.fixture(scope="session")
+def real_kg() -> KnowledgeGraph:
+    return build(Settings())
+
+
+def run(kg: KnowledgeGraph, name: str) -> list[dict[str, str]]:
+    result = kg.query((QUERIES / name).read_text(encoding="utf-8"))
+    assert isinstance(result, ox.QuerySolutions)
+    names = [v.value for v in result.variables]
+    return [{n: short(s[n]) for n in names} for s in result]
+
+
+def pick(rows: list[dict[str, str]], *columns: str) -> set[tuple[str, ...]]:
+    return {tuple(row[c] for c in columns) for row in rows}
+
+
+def test_one_commented_query_per_competency_question() -> None:
+    files = sorted(QUERIES.glob("cq*.rq"))
+    assert [f.name[:4] for f in files] == [f"cq{n:02d}" for n in range(1, 13)]
+    for f in files:
+        assert f.read_text(encoding="utf-8").startswith(f"# CQ{int(f.name[2:4])}: "), f.name
+
+
+def test_cq01_governance_models(real_kg: KnowledgeGraph) -> None:
+    rows = run(real_kg, "cq01-governance-models.rq")
+    assert {r["project"]: r["governanceModel"] for r in rows} == {
+        "Aya": "Company-sponsored grassroots project",
+        "BLOOM (BigScience)": "Company-sponsored grassroots project",
+        "Teuken (OpenGPT-X)": "Multi-organizational research institute project",
+        "Bielik": "Non-profit-sponsored grassroots project",
+        "Pythia": "Non-profit-sponsored grassroots project",
+        "Ling (inclusionAI / Ant Group)": "Single company project",
+        "Llama": "Single company project",
+        "Qwen": "Single company project",
+        "SmolLM": "Single company project",
+        "Typhoon": "Single company project",
+        "NB-Llama / NoTraM (National Library of Norway)": "Single research institute project",
+        "OLMo": "Single research institute project",
+        "SEA-LION": "Single research institute project",
+    }
+    assert {r["confidence"] for r in rows} == {"curator-inference"}
+    assert all(r["source"].startswith("https://") and r["note"] for r in rows)
+
+
+def test_cq02_olmo_artifacts_by_kind_and_phase(real_kg: KnowledgeGraph) -> None:
+    rows = run(real_kg, "cq02-project-artifacts.rq")
+    assert {r["kind"] for r in rows} == {
+        "Benchmark",
+        "Compute partnership",
+        "Dataset",
+        "Framework",
+        "Model",
+    }
+    assert {
+        ("dataset:dolma", "trained on", "pre-training"),
+        ("dataset:tulu-3-sft-mixture", "trained on", "post-training"),
+        ("compute-partnership:lumi-olmo", "compute from", ""),
+        ("framework:olmo-eval", "part of project", ""),
+        ("model:llama-3.1-8b", "derived from", "post-release-reuse"),
+    } <= pick(rows, "artifact", "relation", "phase")
+
+
+def test_cq03_shared_artifacts(real_kg: KnowledgeGraph) -> None:
+    rows = run(real_kg, "cq03-shared-artifacts.rq")
+    assert rows[0]["artifact"] == "benchmark:mmlu"
+    assert rows[0]["projects"] == "5"
+    shared = {r["artifact"]: set(r["sharedBy"].split(", ")) for r in rows}
+    assert shared["framework:lm-evaluation-harness"] == {"Pythia", "Teuken (OpenGPT-X)"}
+    assert shared["model:llama-3.1-8b-instruct"] == {
+        "Llama",
+        "SEA-LION",
+        "NB-Llama / NoTraM (National Library of Norway)",
+    }
+    assert shared["model:mistral-7b-v0.1"] == {"Bielik", "Typhoon"}
+    assert all(int(r["projects"]) >= 2 for r in rows)
+
+
+def test_cq04_roles(real_kg: KnowledgeGraph) -> None:
+    bloom = pick(
+        [
+            r
+            for r in run(real_kg, "cq04-organization-roles.rq")
+            if r["project"] == "BLOOM (BigScience)"
+        ],
+        "organization",
+        "role",
+    )
+    assert {
+        ("BigScience Workshop", "developer"),
+        ("GENCI", "compute provider"),
+        ("IDRIS", "compute provider"),
+        ("Microsoft", "contributor"),
+        ("NVIDIA", "contributor"),
+        ("BigScience Workshop", "forum host"),
+    } <= bloom
+
+
+def test_cq05_derivatives_of_llama_31_8b(real_kg: KnowledgeGraph) -> None:
+    assert pick(
+        run(real_kg, "cq05-derivatives.rq"), "model", "derivedFrom", "derivation", "builtBy"
+    ) == {
+        ("Llama 3.1 8B Instruct", "Llama 3.1 8B", "fine-tuned from", "Meta"),
+        ("Llama 3.1 Tülu 3 8B", "Llama 3.1 8B", "fine-tuned from", "Allen Institute for AI"),
+        (
+            "Llama-SEA-LION-v3-8B",
+            "Llama 3.1 8B Instruct",
+            "continued pre-training from",
+            "AI Singapore",
+        ),
+        (
+            "NB-Llama-3.1-8B-Instruct",
+            "Llama 3.1 8B Instruct",
+            "fine-tuned from",
+            "National Library of Norway",
+        ),
+    }
+
+
+def test_cq06_compute_partnerships(real_kg: KnowledgeGraph) -> None:
+    assert pick(run(real_kg, "cq06-compute-partnerships.rq"), "project", "provider") == {
+        ("BLOOM (BigScience)", "GENCI"),
+        ("BLOOM (BigScience)", "IDRIS"),
+        ("Bielik", "ACK Cyfronet AGH"),
+        ("NB-Llama / NoTraM (National Library of Norway)", "Sigma2"),
+        ("OLMo", "CSC – IT Center for Science"),  # noqa: RUF001 -- its own name
+        ("Pythia", "CoreWeave"),
+        ("SEA-LION", "Amazon Web Services"),
+        ("SEA-LION", "National Supercomputing Centre Singapore"),
+        ("Teuken (OpenGPT-X)", "Jülich Supercomputing Centre"),
+        ("Teuken (OpenGPT-X)", "TU Dresden"),
+    }
+
+
+def test_cq07_evaluation_in_asia(real_kg: KnowledgeGraph) -> None:
+    assert pick(run(real_kg, "cq07-evaluation-by-region.rq"), "project", "evaluation") == {
+        ("Qwen", "GSM8K"),
+        ("Qwen", "MMLU"),
+        ("Typhoon", "MMLU"),
+        ("Typhoon", "MT-Bench"),
+        ("Typhoon", "ThaiExam"),
+    }
+
+
+def test_cq08_motivations_grouped(real_kg: KnowledgeGraph) -> None:
+    rows = run(real_kg, "cq08-motivations.rq")
+    assert pick([r for r in rows if r["project"] == "SEA-LION"], "category", "motivation") == {
+        ("economic", "Building regional ecosystems"),
+        ("economic", "Fostering regional innovation"),
+        ("social", "Expanding language representation"),
+    }
+    assert {r["category"] for r in rows} == {"social", "economic", "technological"}
+    assert len({r["project"] for r in rows}) == 13
+
+
+def test_cq09_most_connected_actors(real_kg: KnowledgeGraph) -> None:
+    rows = run(real_kg, "cq09-actor-collaboration.rq")
+    assert len(rows) == 10
+    assert rows[0] == {"organization": "Aleph Alpha", "collaborators": "11", "projects": "1"}
+
+
+def test_cq10_provenance_of_bloom(real_kg: KnowledgeGraph) -> None:
+    rows = run(real_kg, "cq10-fact-provenance.rq")
+    assert ("llmkg:trainedOn", "dataset:roots", "public-record") in pick(
+        rows, "property", "value", "confidence"
+    )
+    assert all(r["source"].startswith("http") and r["confidence"] for r in rows)
+
+
+def test_cq11_languages_and_regions(real_kg: KnowledgeGraph) -> None:
+    rows = {r["project"]: r for r in run(real_kg, "cq11-languages-regions.rq")}
+    assert len(rows) == 14
+    assert len(rows["Teuken (OpenGPT-X)"]["languages"].split(", ")) == 24
+    assert set(rows["Bielik"]["languages"].split(", ")) == {"pl"}
+    assert rows["Unidentified project 14"]["regions"] == "Africa"
+    assert rows["SEA-LION"]["regions"] == "Southeast Asia"
+
+
+def test_cq12_no_curated_derivative_changes_license(real_kg: KnowledgeGraph) -> None:
+    # A finding, not a gap: every curated derivative keeps its base model's license.
+    assert run(real_kg, "cq12-license-changes.rq") == []
+
+
+def test_cq12_finds_a_license_change(fixture_kg: KnowledgeGraph) -> None:
+    assert run(fixture_kg, "cq12-license-changes.rq") == [
+        {
+            "model": "Community 7B",
+            "license": "MIT License",
+            "base": "Chat 7B",
+            "baseLicense": "Apache License 2.0",
+        }
+    ]

@@ -1,0 +1,62 @@
+"""SHACL: the built graph conforms; a graph that breaks a shape fails with pySHACL's report."""
+
+from __future__ import annotations
+
+import pyoxigraph as ox
+import pytest
+
+from kg.errors import ShapeError
+from kg.graph import KnowledgeGraph
+from kg.namespace import LLMKG
+from kg.rdf import PROVENANCE_GRAPH, entity, iri
+from kg.settings import Settings
+from kg.shapes import check_shapes
+
+SHAPES = Settings().ontology_dir / "shapes.ttl"
+
+
+def copy_of(kg: KnowledgeGraph) -> ox.Store:
+    store = ox.Store()
+    store.bulk_extend(kg.rdf)
+    return store
+
+
+def test_fixture_graph_conforms(fixture_kg: KnowledgeGraph) -> None:
+    check_shapes(fixture_kg.rdf, SHAPES)
+
+
+def test_model_without_developer_violates_model_shape(fixture_kg: KnowledgeGraph) -> None:
+    store = copy_of(fixture_kg)
+    for quad in list(
+        store.quads_for_pattern(entity("model", "chat-7b"), iri(LLMKG.developedBy), None)
+    ):
+        store.remove(quad)
+    with pytest.raises(ShapeError) as caught:
+        check_shapes(store, SHAPES)
+    assert caught.value.violations == 1
+    assert (
+        "Every model has a developer: llmkg:developedBy an llmkg:Organization"
+        in caught.value.report
+    )
+    assert "https://w3id.org/llmkg/id/model/chat-7b" in caught.value.report
+
+
+def test_fact_graph_without_source_violates_fact_shape(fixture_kg: KnowledgeGraph) -> None:
+    store = copy_of(fixture_kg)
+    source = iri("http://www.w3.org/ns/prov#wasDerivedFrom")
+    store.remove(next(iter(store.quads_for_pattern(None, source, None, PROVENANCE_GRAPH))))
+    with pytest.raises(ShapeError) as caught:
+        check_shapes(store, SHAPES)
+    assert caught.value.violations == 1
+    assert (
+        "Every fact graph has exactly one source URL (prov:wasDerivedFrom)" in caught.value.report
+    )
+
+
+def test_named_graph_without_provenance_is_caught(fixture_kg: KnowledgeGraph) -> None:
+    store = copy_of(fixture_kg)
+    stray = ox.NamedNode("https://example.org/stray-graph")
+    store.add(ox.Quad(entity("model", "chat-7b"), iri(LLMKG.access), ox.Literal("gated"), stray))
+    with pytest.raises(ShapeError) as caught:
+        check_shapes(store, SHAPES)
+    assert caught.value.violations == 3  # no source, no confidence, no topic

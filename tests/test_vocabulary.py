@@ -1,0 +1,34 @@
+"""The closed vocabularies of kg/records.py are exactly the concepts of ontology/concepts.ttl."""
+
+from __future__ import annotations
+
+from typing import get_args
+
+import pytest
+
+from kg import records
+from kg.settings import Settings
+from kg.vocabulary import load_vocabulary
+
+VOCABULARY = load_vocabulary(Settings().ontology_dir)
+
+
+@pytest.mark.parametrize(
+    ("literal", "scheme"),
+    [
+        (records.GovernanceModel, "governance-model"),
+        (records.Motivation, "motivation"),
+        (records.Phase, "lifecycle-phase"),
+        (records.OrganizationType, "organization-type"),
+        (records.Confidence, "confidence"),
+    ],
+    ids=lambda x: x if isinstance(x, str) else "",
+)
+def test_literal_matches_scheme(literal: object, scheme: str) -> None:
+    assert set(get_args(literal)) == VOCABULARY[scheme]
+
+
+def test_five_governance_models_and_three_phases() -> None:
+    assert len(VOCABULARY["governance-model"]) == 5
+    assert len(VOCABULARY["lifecycle-phase"]) == 3
+    assert {"africa", "asia", "europe", "north-america"} <= VOCABULARY["place"]
