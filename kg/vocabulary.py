@@ -23,6 +23,10 @@ SCHEMES = (
     "confidence",
     "place",
     "language",
+    "openness-dimension",
+    "openness-level",
+    "mof-component",
+    "mof-class",
 )
 
 
