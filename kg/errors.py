@@ -60,3 +60,10 @@ class NotFoundError(KGError):
 
     title = "Not found"
     status = 404
+
+
+class CatalogueError(KGError):
+    """A catalogue cannot be imported, or the imports no longer fit the curated data."""
+
+    title = "Catalogue import failed"
+    status = 422
