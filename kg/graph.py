@@ -11,6 +11,7 @@ from dataclasses import dataclass
 import pyoxigraph as ox
 
 from kg.errors import NotFoundError, QueryError
+from kg.importers.store import ImportedCatalogue, load_imports
 from kg.load import load_records, references
 from kg.rdf import build_graph
 from kg.records import KINDS, Record
@@ -26,6 +27,7 @@ PREFIXES = {
     "llmkg": "https://w3id.org/llmkg/ns#",
     **{kind: f"{ID}{kind}/" for kind in KINDS},
     **{scheme: f"{ID}{scheme}/" for scheme in SCHEMES},
+    **{space: f"{ID}{space}/" for space in ("software", "catalogue", "assessment")},
     "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
     "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
     "owl": "http://www.w3.org/2002/07/owl#",
@@ -41,15 +43,18 @@ PREFIXES = {
     "void": "http://rdfs.org/ns/void#",
 }
 """Prefixes of the dumps, and of queries run with ``KnowledgeGraph.query(prefixes=True)``:
-one per record kind (``model:bloom``) and per concept scheme (``lifecycle-phase:pre-training``)."""
+one per record kind (``model:bloom``), per concept scheme (``lifecycle-phase:pre-training``) and for
+what imports add (``software:``, ``catalogue:osai``, ``assessment:``)."""
 
 
 @dataclass(frozen=True)
 class KnowledgeGraph:
-    """The built graph: validated records and their RDF store. Read-only once built."""
+    """The built graph: validated records, the imported catalogues and their RDF store.
+    Read-only once built."""
 
     records: Mapping[tuple[str, str], Record]
     rdf: ox.Store
+    imports: tuple[ImportedCatalogue, ...] = ()
 
     def record(self, kind: str, id_: str) -> Record:
         """The record ``kind/id_``, or NotFoundError naming the closest id."""
@@ -95,18 +100,26 @@ class KnowledgeGraph:
 
 
 def build(settings: Settings) -> KnowledgeGraph:
-    """Load, validate and build the knowledge graph: the only place the pipeline is chained.
+    """Load, validate and build the knowledge graph, imports included: the only place the
+    pipeline is chained.
 
     Raises
     ------
     RecordError
         If any record is invalid (every problem at once).
+    CatalogueError
+        If an import cannot be read or no longer fits the records.
     ShapeError
         If the built graph violates ontology/shapes.ttl.
     """
     vocabulary = load_vocabulary(settings.ontology_dir)
     records = load_records(settings.data_dir, vocabulary)
     store = build_graph(records, settings.ontology_dir)
+    curated = {f"{r.kind}/{r.id}" for r in records}
+    imports, quads = load_imports(settings.imports_dir, curated)
+    store.bulk_extend(quads)
     check_shapes(store, settings.ontology_dir / "shapes.ttl")
-    logger.info("built %d quads from %d records", len(store), len(records))
-    return KnowledgeGraph({(r.kind, r.id): r for r in records}, store)
+    logger.info(
+        "built %d quads from %d records and %d imports", len(store), len(records), len(imports)
+    )
+    return KnowledgeGraph({(r.kind, r.id): r for r in records}, store, tuple(imports))

@@ -17,3 +17,4 @@ class Settings(BaseSettings):
     data_dir: Path = ROOT / "data"
     ontology_dir: Path = ROOT / "ontology"
     build_dir: Path = ROOT / "build"
+    imports_dir: Path = ROOT / "imports"
