@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -11,6 +12,14 @@ from kg.graph import KnowledgeGraph, build
 from kg.settings import Settings
 
 FIXTURES = Path(__file__).parent / "fixtures"
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _no_local_imports(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """Tests never see the catalogues a developer imported into ./imports."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("LLMKG_IMPORTS_DIR", str(tmp_path_factory.mktemp("no-imports")))
+        yield
 
 
 @pytest.fixture(scope="session")

@@ -60,3 +60,43 @@ def test_named_graph_without_provenance_is_caught(fixture_kg: KnowledgeGraph) ->
     with pytest.raises(ShapeError) as caught:
         check_shapes(store, SHAPES)
     assert caught.value.violations == 3  # no source, no confidence, no topic
+
+
+def test_openness_judgement_without_dimension_violates_its_shape(
+    fixture_kg: KnowledgeGraph,
+) -> None:
+    store = copy_of(fixture_kg)
+    graph = ox.NamedNode("https://w3id.org/llmkg/id/fact/model/chat-7b/test")
+    topic = entity("model", "chat-7b")
+    assessment = ox.NamedNode("https://w3id.org/llmkg/id/assessment/test/chat-7b")
+    judgement = ox.NamedNode(f"{assessment.value}/weights")
+    rdf_type = iri("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+    store.extend(
+        [
+            ox.Quad(topic, iri(LLMKG.opennessAssessment), assessment, graph),
+            ox.Quad(assessment, rdf_type, iri(LLMKG.OpennessAssessment), graph),
+            ox.Quad(assessment, iri(LLMKG.judgement), judgement, graph),
+            ox.Quad(judgement, rdf_type, iri(LLMKG.OpennessJudgement), graph),
+            ox.Quad(graph, rdf_type, iri(LLMKG.FactGraph), PROVENANCE_GRAPH),
+            ox.Quad(graph, iri("http://xmlns.com/foaf/0.1/primaryTopic"), topic, PROVENANCE_GRAPH),
+            ox.Quad(
+                graph,
+                iri("http://www.w3.org/ns/prov#wasDerivedFrom"),
+                ox.NamedNode("https://example.org/catalogue/record.yaml"),
+                PROVENANCE_GRAPH,
+            ),
+            ox.Quad(
+                graph,
+                iri(LLMKG.confidence),
+                ox.NamedNode("https://w3id.org/llmkg/id/confidence/public-record"),
+                PROVENANCE_GRAPH,
+            ),
+        ]
+    )
+    with pytest.raises(ShapeError) as caught:
+        check_shapes(store, SHAPES)
+    assert caught.value.violations == 1
+    assert (
+        "Every openness judgement is about exactly one openness dimension or MOF component"
+        in caught.value.report
+    )
