@@ -44,6 +44,23 @@ PREFIXES = {
 one per record kind (``model:bloom``) and per concept scheme (``lifecycle-phase:pre-training``)."""
 
 
+def query_error(exc: Exception) -> QueryError:
+    """A short, one-line QueryError for an error pyoxigraph raised while parsing or evaluating.
+
+    Examples
+    --------
+    >>> str(query_error(SyntaxError("error at 1:8: expected one of " + ", ".join(["x"] * 99))))[:55]
+    'SPARQL syntax error: error at 1:8: expected one of x, x'
+    >>> len(str(query_error(SyntaxError("error at 1:8: expected one of " + ", ".join(["x"] * 99)))))
+    181
+    """
+    kind = "syntax" if isinstance(exc, SyntaxError) else "evaluation"
+    message = " ".join(str(exc).split())
+    if len(message) > 160:
+        message = message[:157].rstrip(" ,") + "..."
+    return QueryError(f"SPARQL {kind} error: {message}")
+
+
 @dataclass(frozen=True)
 class KnowledgeGraph:
     """The built graph: validated records and their RDF store. Read-only once built."""
@@ -80,10 +97,8 @@ class KnowledgeGraph:
             return self.rdf.query(
                 sparql, prefixes=PREFIXES if prefixes else None, use_default_graph_as_union=True
             )
-        except SyntaxError as exc:
-            raise QueryError(f"SPARQL syntax error: {exc}") from None
-        except (OSError, RuntimeError, ValueError) as exc:
-            raise QueryError(f"SPARQL evaluation error: {exc}") from None
+        except (SyntaxError, OSError, RuntimeError, ValueError) as exc:
+            raise query_error(exc) from None
 
     def link_count(self) -> int:
         """Number of curated entity-to-entity links (one per reference in a record)."""

@@ -17,3 +17,6 @@ class Settings(BaseSettings):
     data_dir: Path = ROOT / "data"
     ontology_dir: Path = ROOT / "ontology"
     build_dir: Path = ROOT / "build"
+    store: Path | None = None
+    host: str = "127.0.0.1"
+    port: int = 8000
