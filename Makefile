@@ -27,8 +27,8 @@ build: $(VENV)/.installed
 	$(BIN)/kg build
 
 lint: $(VENV)/.installed-dev
-	$(BIN)/ruff check kg api tests
-	$(BIN)/ruff format --check kg api tests
+	$(BIN)/ruff check kg api tests tools benchmarks
+	$(BIN)/ruff format --check kg api tests tools benchmarks
 	$(BIN)/mypy
 
 test: lint

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Mapping
 from http import HTTPStatus
 
 from fastapi import FastAPI, Request
@@ -17,7 +18,13 @@ MEDIA_TYPE = "application/problem+json"
 
 
 def problem(
-    request: Request, status: int, title: str, detail: str, **extra: object
+    request: Request,
+    status: int,
+    title: str,
+    detail: str,
+    *,
+    headers: Mapping[str, str] | None = None,
+    **extra: object,
 ) -> JSONResponse:
     """A problem+json response for ``request``."""
     body: dict[str, object] = {
@@ -27,7 +34,6 @@ def problem(
         "detail": detail,
     }
     body |= {"instance": request.url.path, **extra}
-    headers = {"Allow": "GET, POST"} if status == 405 else None
     return JSONResponse(body, status_code=status, media_type=MEDIA_TYPE, headers=headers)
 
 
@@ -36,7 +42,9 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(KGError)
     async def kg_error(request: Request, exc: KGError) -> JSONResponse:
-        return problem(request, exc.status, exc.title, str(exc))
+        retry_after = getattr(exc, "retry_after", None)
+        headers = {"Retry-After": str(retry_after)} if retry_after is not None else None
+        return problem(request, exc.status, exc.title, str(exc), headers=headers)
 
     @app.exception_handler(RequestValidationError)
     async def invalid_request(request: Request, exc: RequestValidationError) -> JSONResponse:
@@ -52,7 +60,7 @@ def install(app: FastAPI) -> None:
             if isinstance(exc.detail, str) and exc.detail != title
             else _detail(request, exc.status_code)
         )
-        return problem(request, exc.status_code, title, detail)
+        return problem(request, exc.status_code, title, detail, headers=exc.headers)
 
     @app.exception_handler(Exception)
     async def server_error(request: Request, exc: Exception) -> JSONResponse:

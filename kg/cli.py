@@ -126,10 +126,16 @@ def schema(kind: str) -> None:
     type=click.Path(file_okay=False, path_type=Path),
     help="Serve this existing store instead of building data/.",
 )
+@click.option("--query-timeout", type=float, help="Seconds a SPARQL query may run (default: 10).")
 @reports_errors
-def serve(host: str | None, port: int | None, store_dir: Path | None) -> None:
+def serve(
+    host: str | None, port: int | None, store_dir: Path | None, query_timeout: float | None
+) -> None:
     """Serve the graph: SPARQL at /sparql, REST, OpenAPI at /docs (uvicorn + FastAPI)."""
+    if query_timeout is not None:
+        os.environ["LLMKG_QUERY_TIMEOUT"] = str(query_timeout)
     settings = Settings()
+    logging.getLogger("api").setLevel(logging.INFO)  # one access line per request
     if store_dir is not None:
         open_read_only(store_dir)  # fail here, with a clear message, not in the server
         os.environ["LLMKG_STORE"] = str(store_dir.resolve())
@@ -141,6 +147,8 @@ def serve(host: str | None, port: int | None, store_dir: Path | None) -> None:
         host=host or settings.host,
         port=port or settings.port,
         log_level="info",
+        access_log=False,  # api.main logs one line per request, with its duration
+        timeout_graceful_shutdown=int(settings.query_timeout) + 5,
     )
 
 

@@ -10,55 +10,18 @@ from dataclasses import dataclass
 
 import pyoxigraph as ox
 
-from kg.errors import NotFoundError, QueryError
+from kg.errors import NotFoundError, query_error
 from kg.load import load_records, references
 from kg.rdf import build_graph
-from kg.records import KINDS, Record
+from kg.records import Record
 from kg.settings import Settings
 from kg.shapes import check_shapes
-from kg.vocabulary import ID, SCHEMES, load_vocabulary
+from kg.vocabulary import PREFIXES, load_vocabulary
 
 logger = logging.getLogger(__name__)
 
 QueryResult = ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples
-
-PREFIXES = {
-    "llmkg": "https://w3id.org/llmkg/ns#",
-    **{kind: f"{ID}{kind}/" for kind in KINDS},
-    **{scheme: f"{ID}{scheme}/" for scheme in SCHEMES},
-    "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
-    "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
-    "owl": "http://www.w3.org/2002/07/owl#",
-    "xsd": "http://www.w3.org/2001/XMLSchema#",
-    "skos": "http://www.w3.org/2004/02/skos/core#",
-    "dcterms": "http://purl.org/dc/terms/",
-    "dcat": "http://www.w3.org/ns/dcat#",
-    "prov": "http://www.w3.org/ns/prov#",
-    "schema": "https://schema.org/",
-    "foaf": "http://xmlns.com/foaf/0.1/",
-    "org": "http://www.w3.org/ns/org#",
-    "fair4ml": "https://w3id.org/fair4ml#",
-    "void": "http://rdfs.org/ns/void#",
-}
-"""Prefixes of the dumps, and of queries run with ``KnowledgeGraph.query(prefixes=True)``:
-one per record kind (``model:bloom``) and per concept scheme (``lifecycle-phase:pre-training``)."""
-
-
-def query_error(exc: Exception) -> QueryError:
-    """A short, one-line QueryError for an error pyoxigraph raised while parsing or evaluating.
-
-    Examples
-    --------
-    >>> str(query_error(SyntaxError("error at 1:8: expected one of " + ", ".join(["x"] * 99))))[:55]
-    'SPARQL syntax error: error at 1:8: expected one of x, x'
-    >>> len(str(query_error(SyntaxError("error at 1:8: expected one of " + ", ".join(["x"] * 99)))))
-    181
-    """
-    kind = "syntax" if isinstance(exc, SyntaxError) else "evaluation"
-    message = " ".join(str(exc).split())
-    if len(message) > 160:
-        message = message[:157].rstrip(" ,") + "..."
-    return QueryError(f"SPARQL {kind} error: {message}")
+__all__ = ["PREFIXES", "KnowledgeGraph", "QueryResult", "build"]
 
 
 @dataclass(frozen=True)

@@ -14,9 +14,9 @@ import pyoxigraph as ox
 from pydantic import BaseModel, Field
 
 from kg.errors import KGError, NotFoundError
-from kg.graph import PREFIXES, KnowledgeGraph
+from kg.graph import KnowledgeGraph
 from kg.records import KINDS
-from kg.vocabulary import ID
+from kg.vocabulary import ID, PREFIXES
 
 Direction = Literal["in", "out", "both"]
 CLASS_OF_KIND = {
@@ -361,14 +361,19 @@ def projects(
             "{ ?e llmkg:targetsRegion ?pl } UNION { ?e llmkg:developedBy/llmkg:basedIn ?pl }"
             f" ?pl skos:broader* {_iri(place)} ."
         )
-    rows = _solutions(
+    matching = _solutions(
+        kg, f"SELECT DISTINCT ?e WHERE {{ ?e a llmkg:Project . {' '.join(filters)} }}"
+    )
+    values = " ".join(_iri(str(_text(r["e"]))) for r in matching)
+    rows = _solutions(  # a second query: joined with the filters, the path is evaluated per row
         kg,
-        f"""SELECT ?e ?label (SAMPLE(?gm) AS ?model) (GROUP_CONCAT(DISTINCT ?code; separator=" ") AS ?places)
-        WHERE {{ ?e a llmkg:Project ; rdfs:label ?label . {" ".join(filters)}
+        f"""SELECT ?e (SAMPLE(?l) AS ?label) (SAMPLE(?gm) AS ?model)
+          (GROUP_CONCAT(DISTINCT ?code; separator=" ") AS ?places)
+        WHERE {{ VALUES ?e {{ {values} }} ?e rdfs:label ?l .
           OPTIONAL {{ ?e llmkg:governanceModel/skos:notation ?gm }}
           OPTIONAL {{ {{ ?e llmkg:targetsRegion ?place }} UNION {{ ?e llmkg:developedBy/llmkg:basedIn ?place }}
                       ?place skos:notation ?c BIND(LCASE(?c) AS ?code) }} }}
-        GROUP BY ?e ?label ORDER BY LCASE(?label)""",
+        GROUP BY ?e ORDER BY LCASE(STR(?label))""",
     )
     return [
         ProjectSummary(

@@ -9,11 +9,13 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from itertools import islice
 
 import pyoxigraph as ox
 
-from kg.errors import KGError
-from kg.graph import PREFIXES, query_error
+from kg.errors import KGError, query_error
+from kg.results import serialize_solutions
+from kg.vocabulary import PREFIXES
 
 SOLUTION_TYPES: dict[str, ox.QueryResultsFormat] = {
     "application/sparql-results+json": ox.QueryResultsFormat.JSON,
@@ -62,6 +64,13 @@ class UnsupportedMediaTypeError(KGError):
 
     title = "Unsupported media type"
     status = 415
+
+
+class PayloadTooLargeError(KGError):
+    """A query or request body past the configured limits."""
+
+    title = "Payload too large"
+    status = 413
 
 
 class ForbiddenOperationError(KGError):
@@ -170,30 +179,31 @@ def choose(accept: str | None, fmt: str | None, offered: Sequence[str]) -> str:
     return negotiate(accept, offered)
 
 
+_ESCAPES = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
 _STRIP = re.compile(
     r'"""[\s\S]*?"""|\'\'\'[\s\S]*?\'\'\'|"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\'|<[^<>\s]*>|#[^\n]*'
 )
-_FORBIDDEN = re.compile(r"\b(SERVICE|LOAD)\b", re.IGNORECASE)
+_SERVICE = re.compile(r"(?<![?$:\w])SERVICE\b", re.IGNORECASE)
 
 
 def refuse_outbound(sparql: str) -> None:
-    """Refuse SERVICE and LOAD before evaluation: this service never makes outbound requests.
+    """Refuse SERVICE before evaluation: this service never makes outbound requests.
 
-    Strings, IRIs and comments are stripped first, so ``<http://x/service>`` and
-    ``"LOAD"`` are fine.
+    Codepoint escapes are decoded first, as a SPARQL parser does, then strings, IRIs and
+    comments are stripped, so ``<http://x/service>``, ``"SERVICE"`` and ``?service`` are fine.
 
     Examples
     --------
-    >>> refuse_outbound('SELECT * { ?s ?p "SERVICE" } # LOAD')
-    >>> refuse_outbound("SELECT * { SERVICE <http://x> { ?s ?p ?o } }")
+    >>> refuse_outbound('SELECT ?service { ?s ?p "SERVICE" } # SERVICE')
+    >>> refuse_outbound("SELECT * { \\u0053ERVICE <http://x> { ?s ?p ?o } }")
     Traceback (most recent call last):
     ...
     kg.sparql.ForbiddenOperationError: SERVICE is not allowed: this endpoint makes no outbound requests
     """
-    found = _FORBIDDEN.search(_STRIP.sub(" ", sparql))
-    if found:
+    decoded = _ESCAPES.sub(lambda m: chr(int(m.group(1) or m.group(2), 16)), sparql)
+    if _SERVICE.search(_STRIP.sub(" ", decoded)):
         raise ForbiddenOperationError(
-            f"{found.group(1).upper()} is not allowed: this endpoint makes no outbound requests"
+            "SERVICE is not allowed: this endpoint makes no outbound requests"
         )
 
 
@@ -205,10 +215,13 @@ def execute(
     accept: str | None = None,
     fmt: str | None = None,
     base_iri: str | None = None,
+    max_rows: int | None = None,
 ) -> Answer:
     """Run a read-only SPARQL query and serialize the result as negotiated.
 
     Relative IRIs in the query resolve against ``base_iri`` (the service's own URL over HTTP).
+    With ``max_rows``, at most that many solutions (or triples) are returned; a cut answer says
+    so in its ``X-SPARQL-Truncated`` header (and, in SPARQL JSON, ``"truncated": true``).
 
     Raises
     ------
@@ -222,15 +235,30 @@ def execute(
     refuse_outbound(sparql)
     try:
         result = store.query(sparql, base_iri=base_iri, **dataset.query_options())  # type: ignore[arg-type]
+        truncated = False
         if isinstance(result, ox.QueryTriples):
             media = choose(accept, fmt, list(GRAPH_TYPES))
-            body = ox.serialize(result, format=GRAPH_TYPES[media], prefixes=PREFIXES) or b""
-        else:
+            triples = list(islice(result, max_rows + 1)) if max_rows is not None else list(result)
+            truncated = max_rows is not None and len(triples) > max_rows
+            body = (
+                ox.serialize(triples[:max_rows], format=GRAPH_TYPES[media], prefixes=PREFIXES)
+                or b""
+            )
+        elif isinstance(result, ox.QueryBoolean) or max_rows is None:
             media = choose(accept, fmt, list(SOLUTION_TYPES))
             body = result.serialize(format=SOLUTION_TYPES[media]) or b""
+        else:
+            media = choose(accept, fmt, list(SOLUTION_TYPES))
+            names = [v.value for v in result.variables]
+            rows = [[s[n] for n in names] for s in islice(result, max_rows + 1)]
+            truncated = len(rows) > max_rows
+            body = serialize_solutions(
+                names, rows[:max_rows], SOLUTION_TYPES[media], truncated=truncated
+            )
     except (SyntaxError, OSError, RuntimeError, ValueError) as exc:
         raise query_error(exc) from None
-    return Answer(body, _with_charset(media))
+    headers = {"X-SPARQL-Truncated": f"true; max-rows={max_rows}"} if truncated else {}
+    return Answer(body, _with_charset(media), headers)
 
 
 def _with_charset(media: str) -> str:

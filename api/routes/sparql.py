@@ -8,17 +8,18 @@ from urllib.parse import parse_qs, quote
 
 from fastapi import APIRouter, Query, Request, Response
 from pydantic import BaseModel
-from starlette.concurrency import run_in_threadpool
 
 from api.deps import KG
 from kg.errors import NotFoundError, QueryError
 from kg.sparql import (
     Dataset,
     ForbiddenOperationError,
+    PayloadTooLargeError,
     UnsupportedMediaTypeError,
     describe_service,
-    execute,
+    refuse_outbound,
 )
+from kg.workers import Job
 
 router = APIRouter(tags=["sparql"])
 
@@ -52,9 +53,12 @@ def _one(values: list[str], name: str) -> str | None:
     return values[0] if values else None
 
 
-def _run(request: Request, kg: KG, params: dict[str, list[str]], sparql: str | None) -> Response:
+async def _run(
+    request: Request, kg: KG, params: dict[str, list[str]], sparql: str | None
+) -> Response:
     if params.get("update"):
         raise ForbiddenOperationError(READ_ONLY)
+    settings = request.app.state.settings
     dataset = Dataset(
         tuple(params.get("default-graph-uri", [])), tuple(params.get("named-graph-uri", []))
     )
@@ -64,8 +68,15 @@ def _run(request: Request, kg: KG, params: dict[str, list[str]], sparql: str | N
     if sparql is None:
         answer = describe_service(endpoint, kg.rdf, accept=accept)
     else:
-        answer = execute(kg.rdf, sparql, dataset, accept=accept, fmt=fmt, base_iri=endpoint)
-    return Response(answer.body, media_type=answer.media_type, headers={"Vary": "Accept"})
+        if len(sparql) > settings.max_query_chars:
+            raise PayloadTooLargeError(
+                f"the query has {len(sparql)} characters; the limit is {settings.max_query_chars}"
+            )
+        refuse_outbound(sparql)  # before any worker sees it
+        job = Job(sparql, dataset, accept, fmt, endpoint, settings.max_rows)
+        answer = await request.app.state.pool.run(job)
+    headers = {"Vary": "Accept", **answer.headers}
+    return Response(answer.body, media_type=answer.media_type, headers=headers)
 
 
 @router.get(
@@ -92,9 +103,7 @@ async def sparql_get(
 ) -> Response:
     """SPARQL 1.1 Protocol query via GET."""
     params = parse_qs(request.url.query, keep_blank_values=True)
-    return await run_in_threadpool(
-        _run, request, kg, params, _one(params.get("query", []), "query")
-    )
+    return await _run(request, kg, params, _one(params.get("query", []), "query"))
 
 
 @router.post(
@@ -124,7 +133,7 @@ async def sparql_post(request: Request, kg: KG) -> Response:
     )
     if charset not in ("utf-8", "utf8"):
         raise UnsupportedMediaTypeError(f"the body must be UTF-8, not {charset}")
-    body = await request.body()
+    body = await _body(request)
     try:
         text = body.decode("utf-8")
     except UnicodeDecodeError:
@@ -143,7 +152,21 @@ async def sparql_post(request: Request, kg: KG) -> Response:
     else:
         shown = media or "no content type"
         raise UnsupportedMediaTypeError(f"POST a query as {QUERY} or {FORM}, not {shown}")
-    return await run_in_threadpool(_run, request, kg, params, sparql)
+    return await _run(request, kg, params, sparql)
+
+
+async def _body(request: Request) -> bytes:
+    """The request body, refused with 413 past ``max_body_bytes`` without reading it all."""
+    limit = request.app.state.settings.max_body_bytes
+    declared = request.headers.get("content-length")
+    if declared is not None and declared.isdigit() and int(declared) > limit:
+        raise PayloadTooLargeError(f"the body has {declared} bytes; the limit is {limit}")
+    body = bytearray()
+    async for chunk in request.stream():
+        body += chunk
+        if len(body) > limit:
+            raise PayloadTooLargeError(f"the body is longer than the limit of {limit} bytes")
+    return bytes(body)
 
 
 class Example(BaseModel):
