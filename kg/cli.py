@@ -4,14 +4,17 @@ from __future__ import annotations
 
 import functools
 import logging
+import os
+import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import ParamSpec, TypeVar
+from typing import Any, ParamSpec, TypeVar
 
 import click
+import uvicorn
 
 from kg.dumps import write_build
-from kg.errors import KGError
+from kg.errors import CatalogueError, KGError, RecordError, ShapeError
 from kg.graph import build as build_graph_from
 from kg.importers.aliases import load_aliases
 from kg.importers.run import (
@@ -26,6 +29,7 @@ from kg.load import load_records
 from kg.records import KINDS
 from kg.results import format_result, render_table
 from kg.settings import Settings
+from kg.store import ensure_store, load_files, open_read_only
 from kg.summary import fact_counts, summary
 from kg.vocabulary import load_vocabulary
 
@@ -123,6 +127,81 @@ def schema(kind: str) -> None:
     for name, info in record_type.model_fields.items():
         required = "required" if info.is_required() else "optional"
         click.echo(f"  {name} ({required}): {info.description or ''}")
+
+
+@main.command()
+@click.option("--host", help="Interface to listen on (default: 127.0.0.1).")
+@click.option("--port", type=int, help="Port to listen on (default: 8000).")
+@click.option(
+    "--store",
+    "store_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Serve this existing store instead of building data/.",
+)
+@click.option("--query-timeout", type=float, help="Seconds a SPARQL query may run (default: 10).")
+@reports_errors
+def serve(
+    host: str | None, port: int | None, store_dir: Path | None, query_timeout: float | None
+) -> None:
+    """Serve the graph: SPARQL at /sparql, REST, OpenAPI at /docs (uvicorn + FastAPI)."""
+    if query_timeout is not None:
+        os.environ["LLMKG_QUERY_TIMEOUT"] = str(query_timeout)
+    settings = Settings()
+    logging.getLogger("api").setLevel(logging.INFO)  # one access line per request
+    if store_dir is not None:
+        open_read_only(store_dir)  # fail here, with a clear message, not in the server
+        os.environ["LLMKG_STORE"] = str(store_dir.resolve())
+    elif settings.store is None:
+        os.environ["LLMKG_STORE"] = str(_built_store(settings).resolve())
+    uvicorn.run(
+        "api.main:create_app",
+        factory=True,
+        host=host or settings.host,
+        port=port or settings.port,
+        log_level="info",
+        access_log=False,  # api.main logs one line per request, with its duration
+        timeout_graceful_shutdown=int(settings.query_timeout) + 5,
+    )
+
+
+def _built_store(settings: Settings) -> Path:
+    """The store built from data/, or the last good one if the data no longer builds."""
+    try:
+        status = ensure_store(settings)
+    except (RecordError, ShapeError, CatalogueError) as exc:
+        last_good = settings.build_dir / "store"
+        if not (last_good / "CURRENT").is_file():
+            raise
+        click.echo(f"Error: {exc}", err=True)
+        click.echo(
+            f"Warning: serving the last good graph in {last_good}; fix the data and restart.",
+            err=True,
+        )
+        return last_good
+    click.echo(f"{'built' if status.rebuilt else 'reusing'} store {status.path}", err=True)
+    return status.path
+
+
+@main.command()
+@click.argument(
+    "files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path)
+)
+@click.option(
+    "--store",
+    "store_dir",
+    required=True,
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Store directory (created if missing).",
+)
+@click.option("--graph", help="Named graph IRI for triples that name none.")
+@reports_errors
+def load(files: tuple[Path, ...], store_dir: Path, graph: str | None) -> None:
+    """Load RDF files (.nt, .nq, .ttl, .trig) into an on-disk store, with progress."""
+    total = sum(f.stat().st_size for f in files)
+    progress: Any = click.progressbar(length=total, label="loading", file=sys.stderr)
+    with progress as bar:
+        loaded = load_files(list(files), store_dir, graph=graph, advance=bar.update)
+    click.echo(f"loaded {loaded} quads into {store_dir}")
 
 
 @main.group("import", invoke_without_command=True)

@@ -18,9 +18,9 @@ from typing import Any
 
 import pyoxigraph as ox
 
-from kg.graph import PREFIXES, KnowledgeGraph
+from kg.graph import KnowledgeGraph
 from kg.rdf import ONTOLOGY_GRAPH, PROVENANCE_GRAPH, iri
-from kg.vocabulary import ID
+from kg.vocabulary import ID, PREFIXES
 
 logger = logging.getLogger(__name__)
 

@@ -10,41 +10,19 @@ from dataclasses import dataclass
 
 import pyoxigraph as ox
 
-from kg.errors import NotFoundError, QueryError
+from kg.errors import NotFoundError, query_error
 from kg.importers.store import ImportedCatalogue, load_imports
 from kg.load import load_records, references
 from kg.rdf import build_graph
-from kg.records import KINDS, Record
+from kg.records import Record
 from kg.settings import Settings
 from kg.shapes import check_shapes
-from kg.vocabulary import ID, SCHEMES, load_vocabulary
+from kg.vocabulary import PREFIXES, load_vocabulary
 
 logger = logging.getLogger(__name__)
 
 QueryResult = ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples
-
-PREFIXES = {
-    "llmkg": "https://w3id.org/llmkg/ns#",
-    **{kind: f"{ID}{kind}/" for kind in KINDS},
-    **{scheme: f"{ID}{scheme}/" for scheme in SCHEMES},
-    **{space: f"{ID}{space}/" for space in ("software", "catalogue", "assessment")},
-    "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
-    "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
-    "owl": "http://www.w3.org/2002/07/owl#",
-    "xsd": "http://www.w3.org/2001/XMLSchema#",
-    "skos": "http://www.w3.org/2004/02/skos/core#",
-    "dcterms": "http://purl.org/dc/terms/",
-    "dcat": "http://www.w3.org/ns/dcat#",
-    "prov": "http://www.w3.org/ns/prov#",
-    "schema": "https://schema.org/",
-    "foaf": "http://xmlns.com/foaf/0.1/",
-    "org": "http://www.w3.org/ns/org#",
-    "fair4ml": "https://w3id.org/fair4ml#",
-    "void": "http://rdfs.org/ns/void#",
-}
-"""Prefixes of the dumps, and of queries run with ``KnowledgeGraph.query(prefixes=True)``:
-one per record kind (``model:bloom``), per concept scheme (``lifecycle-phase:pre-training``) and for
-what imports add (``software:``, ``catalogue:osai``, ``assessment:``)."""
+__all__ = ["PREFIXES", "KnowledgeGraph", "QueryResult", "build"]
 
 
 @dataclass(frozen=True)
@@ -85,10 +63,8 @@ class KnowledgeGraph:
             return self.rdf.query(
                 sparql, prefixes=PREFIXES if prefixes else None, use_default_graph_as_union=True
             )
-        except SyntaxError as exc:
-            raise QueryError(f"SPARQL syntax error: {exc}") from None
-        except (OSError, RuntimeError, ValueError) as exc:
-            raise QueryError(f"SPARQL evaluation error: {exc}") from None
+        except (SyntaxError, OSError, RuntimeError, ValueError) as exc:
+            raise query_error(exc) from None
 
     def link_count(self) -> int:
         """Number of curated entity-to-entity links (one per reference in a record)."""

@@ -41,8 +41,17 @@ class _Loader(yaml.SafeLoader):
 
     YAML 1.1 reads ``no`` (Norway's country code), ``yes``, ``on`` and ``off`` as booleans;
     YAML 1.2 does not, and neither do we. Dates stay text so that pydantic reports a bad one
-    under its field name.
+    under its field name. Aliases are refused: records never need them, and nested aliases
+    expand exponentially ("billion laughs").
     """
+
+    def compose_node(self, parent: yaml.Node | None, index: int) -> yaml.Node | None:
+        if self.check_event(yaml.AliasEvent):
+            event = self.peek_event()  # type: ignore[no-untyped-call]
+            raise yaml.composer.ComposerError(
+                None, None, "aliases (*name) are not allowed in records", event.start_mark
+            )
+        return super().compose_node(parent, index)
 
 
 _IMPLICIT_OFF = {"tag:yaml.org,2002:bool", "tag:yaml.org,2002:timestamp"}

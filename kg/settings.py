@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -18,3 +19,12 @@ class Settings(BaseSettings):
     ontology_dir: Path = ROOT / "ontology"
     build_dir: Path = ROOT / "build"
     imports_dir: Path = ROOT / "imports"
+    store: Path | None = None
+    host: str = "127.0.0.1"
+    port: int = 8000
+    query_timeout: float = Field(10.0, gt=0)
+    query_workers: int = Field(4, ge=1)
+    max_waiting: int = Field(64, ge=0)
+    max_rows: int = Field(10_000, ge=1)
+    max_query_chars: int = Field(50_000, ge=1)
+    max_body_bytes: int = Field(262_144, ge=1)

@@ -179,8 +179,9 @@ def test_python_m_kg_import_never_shows_a_traceback(tmp_path: Path) -> None:
     broken = tmp_path / "data"
     broken.mkdir()
     (broken / "aliases.yaml").write_text("models: [", encoding="utf-8")
-    env = {"LLMKG_DATA_DIR": str(broken), "PATH": "/usr/bin:/bin"}
-    proc = subprocess.run(  # noqa: S603 -- our own interpreter and arguments
+    env = {"LLMKG_DATA_DIR": str(broken), "LLMKG_IMPORTS_DIR": str(tmp_path / "imports")}
+    env["PATH"] = "/usr/bin:/bin"
+    proc = subprocess.run(
         [sys.executable, "-m", "kg", "import", "osai", str(CATALOGUES / "main-database")],
         capture_output=True,
         text=True,
@@ -190,3 +191,12 @@ def test_python_m_kg_import_never_shows_a_traceback(tmp_path: Path) -> None:
     assert proc.returncode == 1
     assert "Traceback" not in proc.stderr
     assert proc.stderr.startswith("Error: 1 problem(s):\n")
+
+
+def test_importing_again_gives_the_same_file(run: CliRunner, tmp_path: Path) -> None:
+    nq = tmp_path / "imports" / "osai.nq"
+    assert run.invoke(main, ["import", "osai", str(CATALOGUES / "main-database")]).exit_code == 0
+    first = nq.read_bytes()
+    assert run.invoke(main, ["import", "osai", str(CATALOGUES / "main-database")]).exit_code == 0
+    assert nq.read_bytes() == first
+    assert list(read_manifest(tmp_path / "imports")) == ["osai"]

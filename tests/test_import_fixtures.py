@@ -115,6 +115,7 @@ def test_unresolved_names_and_dangling_base_models_are_reported(
     assert osai == {
         ("model", "Duo 3B", "new model/duo3b"),
         ("model", "Tiny Chat", "new model/tinychat"),
+        ("organization", "Stability AI", "new organization/stability-ai"),  # via the alias table
         ("base model", "Mystery-1B", "dangling: no model of data/ or this catalogue"),
     }
     report = (outcomes["osai"].entry.report, outcomes["mot"].report.tsv())

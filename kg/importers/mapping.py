@@ -36,16 +36,14 @@ def organizations(
     names the catalogue gives alone); else for one organization of that name.
     """
     found = resolver.find(["organization"], [name])
-    if found is not None:
-        return [(name, found)]
-    parts = collaboration_parts(name)
+    parts = [] if found else collaboration_parts(name)
     if parts and all(
         resolver.find(["organization"], [p]) or name_key(p, organization=True) in known
         for p in parts
     ):
         pairs = [(p, resolver.resolve("organization", [p])) for p in parts]
     else:
-        pairs = [(name, resolver.resolve("organization", [name]))]
+        pairs = [(name, found or resolver.resolve("organization", [name]))]
     for part, resolved in pairs:
         if not resolved.curated:
             report.unresolved_name("organization", part, shown, f"new organization/{resolved.id}")

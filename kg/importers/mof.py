@@ -122,7 +122,8 @@ def read_license_list(path: Path) -> tuple[LicenseList, list[str]]:
             problems.append(f"licenses[{i}]: no licenseId; left out")
             continue
         types = entry.get("ContentType")
-        kinds = frozenset(t for t in ([types] if isinstance(types, str) else types or []))
+        given = [types] if isinstance(types, str) else types if isinstance(types, list) else []
+        kinds = frozenset(t for t in given if isinstance(t, str))
         before = merged.get(id_)
         merged[id_] = ListedLicense(
             id_,

@@ -93,11 +93,10 @@ def _yaml_files(directory: Path) -> list[Path]:
 
 
 def _roster(snapshot: Snapshot, path: Path, report: Report) -> set[str]:
-    if not path.is_file():
-        return set()
-    shown = snapshot.shown(path)
-    raw = fields(read_mapping(path, shown, report), ("products",), shown, "(category)", Report())
-    return {p for p in (plain_text(v) for v in as_list(raw.get("products"))) if p}
+    """The products a category lists (its other fields are not imported)."""
+    raw = read_mapping(path, snapshot.shown(path), report) if path.is_file() else None
+    products = as_list(raw.get("products")) if raw else []
+    return {p for p in (plain_text(v) for v in products) if p}
 
 
 def _organization(
@@ -117,9 +116,8 @@ def _organization(
     if slug == UNKNOWN:
         report.skip(shown, "name", "'unknown' stands for products without a known owner")
         return None
-    found = resolver.find(["organization"], [name, slug]) or resolver.resolve(
-        "organization", [name]
-    )
+    found = resolver.find(["organization"], [name, slug])
+    found = found or resolver.resolve("organization", [name])
     if not found.curated:
         report.unresolved_name("organization", name, shown, f"new organization/{found.id}")
     facts = snapshot.facts(path)
@@ -165,10 +163,9 @@ def _product(
         "software": ["framework", "software"],
     }[kind]
     found = resolver.find(kinds, [name, slug])
-    if found is None:
-        new_kind = "software" if kind == "software" else kinds[0]
-        found = resolver.resolve(new_kind, [name])
-        report.unresolved_name(new_kind, name, shown, f"new {new_kind}/{found.id}")
+    found = found or resolver.resolve("software" if kind == "software" else kinds[0], [name])
+    if not found.curated:
+        report.unresolved_name(found.kind, name, shown, f"new {found.kind}/{found.id}")
     facts = snapshot.facts(path)
     p = found.iri
     facts.entity(found, CLASSES[found.kind], name)

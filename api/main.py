@@ -1,0 +1,81 @@
+"""The web app: a thin FastAPI layer over the kg library."""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+from fastapi import FastAPI, Request, Response
+
+from api import problems
+from api.routes import catalog, entities, health, sparql
+from kg.graph import KnowledgeGraph
+from kg.settings import Settings
+from kg.store import ensure_store, open_read_only
+from kg.workers import QueryPool
+
+logger = logging.getLogger(__name__)
+access = logging.getLogger("api.access")
+
+DESCRIPTION = """The knowledge graph of the open LLM ecosystem: projects, models, datasets,
+benchmarks, frameworks, leaderboards, compute partnerships, forums and the organizations behind
+them, after *A Cartography of Open Collaboration in Open Source AI* (arXiv 2509.25397).
+Every fact carries its source URL and a confidence. Query it with SPARQL at `/sparql`, or look
+entities and their links up here. Errors are RFC 9457 problem details."""
+
+
+def store_path(settings: Settings) -> Path:
+    """The store to serve: ``settings.store`` as it is, or data/ built into build/store."""
+    return settings.store if settings.store is not None else ensure_store(settings).path
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    """The app over ``settings`` (default: from the environment). A bad record stops start-up."""
+    settings = settings or Settings()
+    path = store_path(settings)
+    kg = KnowledgeGraph({}, open_read_only(path))
+    pool = QueryPool(
+        path,
+        workers=settings.query_workers,
+        timeout=settings.query_timeout,
+        max_waiting=settings.max_waiting,
+    )
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        await pool.start()
+        logger.info("serving %s: %d quads", path, len(kg.rdf))
+        yield
+        await pool.close()  # graceful shutdown: uvicorn has drained the requests
+
+    app = FastAPI(title="open-llm-kg", version="0.1.0", description=DESCRIPTION, lifespan=lifespan)
+    app.state.kg = kg
+    app.state.pool = pool
+    app.state.settings = settings
+
+    @app.middleware("http")
+    async def log_access(
+        request: Request, call_next: Callable[[Request], Awaitable[Response]]
+    ) -> Response:
+        start = time.perf_counter()
+        response = await call_next(request)
+        elapsed = (time.perf_counter() - start) * 1000
+        access.info(
+            '%s "%s %s" %d %.1fms',
+            request.client.host if request.client else "-",
+            request.method,
+            request.url.path,
+            response.status_code,
+            elapsed,
+        )
+        return response
+
+    problems.install(app)
+    app.include_router(health.router)
+    app.include_router(sparql.router)
+    app.include_router(entities.router)
+    app.include_router(catalog.router)
+    return app
