@@ -24,7 +24,7 @@ from kg.importers.run import (
     import_catalogue,
     remove_catalogue,
 )
-from kg.importers.store import read_manifest
+from kg.importers.saved import read_manifest
 from kg.load import load_records
 from kg.records import KINDS
 from kg.results import format_result, render_table

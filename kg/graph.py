@@ -11,7 +11,7 @@ from dataclasses import dataclass
 import pyoxigraph as ox
 
 from kg.errors import NotFoundError, query_error
-from kg.importers.store import ImportedCatalogue, load_imports
+from kg.importers.saved import ImportedCatalogue, load_imports
 from kg.load import load_records, references
 from kg.rdf import build_graph
 from kg.records import Record

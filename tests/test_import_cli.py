@@ -17,7 +17,7 @@ from kg.importers.catalogue import Report
 from kg.importers.facts import RecordFacts
 from kg.importers.osai import CATALOGUE as OSAI
 from kg.importers.run import keep_conforming
-from kg.importers.store import load_imports, read_manifest
+from kg.importers.saved import load_imports, read_manifest
 from kg.namespace import LLMKG
 from kg.rdf import build_graph, entity, iri
 from kg.settings import Settings

@@ -10,7 +10,7 @@ import pytest
 
 from kg.graph import KnowledgeGraph, build
 from kg.importers.run import ImportOutcome, import_catalogue
-from kg.importers.store import read_manifest
+from kg.importers.saved import read_manifest
 from kg.results import short
 from kg.settings import Settings
 

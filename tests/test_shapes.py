@@ -8,7 +8,7 @@ import pytest
 from kg.errors import ShapeError
 from kg.graph import KnowledgeGraph
 from kg.namespace import LLMKG
-from kg.rdf import PROVENANCE_GRAPH, entity, iri
+from kg.rdf import PROVENANCE_GRAPH, Qualifiers, entity, iri, provenance_quads
 from kg.settings import Settings
 from kg.shapes import check_shapes
 
@@ -66,8 +66,9 @@ def test_openness_judgement_without_dimension_violates_its_shape(
     fixture_kg: KnowledgeGraph,
 ) -> None:
     store = copy_of(fixture_kg)
-    graph = ox.NamedNode("https://w3id.org/llmkg/id/fact/model/chat-7b/test")
     topic = entity("model", "chat-7b")
+    sourced = Qualifiers("https://example.org/catalogue/record.yaml", "public-record")
+    graph = sourced.graph(topic)
     assessment = ox.NamedNode("https://w3id.org/llmkg/id/assessment/test/chat-7b")
     judgement = ox.NamedNode(f"{assessment.value}/weights")
     rdf_type = iri("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
@@ -77,20 +78,7 @@ def test_openness_judgement_without_dimension_violates_its_shape(
             ox.Quad(assessment, rdf_type, iri(LLMKG.OpennessAssessment), graph),
             ox.Quad(assessment, iri(LLMKG.judgement), judgement, graph),
             ox.Quad(judgement, rdf_type, iri(LLMKG.OpennessJudgement), graph),
-            ox.Quad(graph, rdf_type, iri(LLMKG.FactGraph), PROVENANCE_GRAPH),
-            ox.Quad(graph, iri("http://xmlns.com/foaf/0.1/primaryTopic"), topic, PROVENANCE_GRAPH),
-            ox.Quad(
-                graph,
-                iri("http://www.w3.org/ns/prov#wasDerivedFrom"),
-                ox.NamedNode("https://example.org/catalogue/record.yaml"),
-                PROVENANCE_GRAPH,
-            ),
-            ox.Quad(
-                graph,
-                iri(LLMKG.confidence),
-                ox.NamedNode("https://w3id.org/llmkg/id/confidence/public-record"),
-                PROVENANCE_GRAPH,
-            ),
+            *provenance_quads(graph, topic, sourced),
         ]
     )
     with pytest.raises(ShapeError) as caught:

@@ -25,10 +25,9 @@ def catalogue_iri(name: str) -> ox.NamedNode:
     return ox.NamedNode(f"{ID}catalogue/{name}")
 
 
-def assessment_iri(catalogue: str, record: str, part: str | None = None) -> ox.NamedNode:
-    """The IRI of a record's openness assessment, or of one judgement (``part``) within it."""
-    tail = f"/{part}" if part else ""
-    return ox.NamedNode(f"{ID}assessment/{catalogue}/{record}{tail}")
+def assessment_iri(catalogue: str, record: str) -> ox.NamedNode:
+    """The IRI of a record's openness assessment; its judgements' IRIs extend it."""
+    return ox.NamedNode(f"{ID}assessment/{catalogue}/{record}")
 
 
 Object = ox.NamedNode | ox.Literal
@@ -102,6 +101,32 @@ class RecordFacts:
             self.add(found.iri, found.iri, LLMKG.catalogueOrganizationType, literal)
         if homepage is not None:
             self.add(found.iri, found.iri, FOAF.homepage, homepage)
+
+    def assessment(
+        self,
+        topic: ox.NamedNode,
+        catalogue: str,
+        record: str,
+        label: str,
+        *,
+        source: str | None = None,
+    ) -> ox.NamedNode:
+        """An openness assessment of ``topic``, identified by its catalogue and record."""
+        a = assessment_iri(catalogue, record)
+        self.add(topic, topic, LLMKG.opennessAssessment, a, source=source)
+        self.add(topic, a, RDF.type, iri(LLMKG.OpennessAssessment), source=source)
+        self.add(topic, a, RDFS.label, ox.Literal(label), source=source)
+        return a
+
+    def judgement(
+        self, topic: ox.NamedNode, assessment: ox.NamedNode, dimension: ox.NamedNode
+    ) -> ox.NamedNode:
+        """The judgement of ``dimension`` (a concept) within ``assessment``."""
+        j = ox.NamedNode(f"{assessment.value}/{dimension.value.rsplit('/', 1)[-1]}")
+        self.add(topic, assessment, LLMKG.judgement, j)
+        self.add(topic, j, RDF.type, iri(LLMKG.OpennessJudgement))
+        self.add(topic, j, LLMKG.dimension, dimension)
+        return j
 
     def owns(self, node: ox.NamedNode) -> bool:
         """Whether ``node`` is a subject of this record's facts or one of its fact graphs."""

@@ -17,11 +17,11 @@ from pathlib import Path
 from typing import Any
 
 import pyoxigraph as ox
-from rdflib.namespace import RDF, RDFS
+from rdflib.namespace import RDFS
 
 from kg.errors import CatalogueError
 from kg.importers.catalogue import Catalogue, Report, Snapshot, fields, read_mapping
-from kg.importers.facts import RecordFacts, assessment_iri
+from kg.importers.facts import RecordFacts
 from kg.importers.mapping import (
     base_model,
     license_statement,
@@ -45,7 +45,7 @@ from kg.importers.mof import (
 from kg.importers.names import as_list, name_key, plain_text, web_iri
 from kg.importers.resolve import Resolved, Resolver
 from kg.namespace import LLMKG
-from kg.rdf import concept, iri
+from kg.rdf import concept
 
 RELEASE = (
     "name",
@@ -192,11 +192,7 @@ def _assessment(
 ) -> None:
     """The record's components as judgements, and the MOF class they meet."""
     shown = facts.path
-    record_id = name_key(path.stem)
-    a = assessment_iri("mot", record_id)
-    facts.add(m, m, LLMKG.opennessAssessment, a)
-    facts.add(m, a, RDF.type, iri(LLMKG.OpennessAssessment))
-    facts.add(m, a, RDFS.label, ox.Literal(f"Model Openness Tool: {name}"))
+    a = facts.assessment(m, "mot", name_key(path.stem), f"Model Openness Tool: {name}")
     included: list[Included] = []
     for i, item in enumerate(as_list(release.get("components"))):
         where = f"release.components[{i}]"
@@ -214,10 +210,7 @@ def _assessment(
         found = resolve_license(license_, resolver, lookup) if license_ else None
         osi = found is not None and found.id in resolver.osi_approved
         included.append(judge(part, license_, listed, curated_osi=osi))
-        j = assessment_iri("mot", record_id, part.code)
-        facts.add(m, a, LLMKG.judgement, j)
-        facts.add(m, j, RDF.type, iri(LLMKG.OpennessJudgement))
-        facts.add(m, j, LLMKG.dimension, concept("mof-component", part.code))
+        j = facts.judgement(m, a, concept("mof-component", part.code))
         license_statement(
             facts, m, j, license_, resolver, report, predicate=LLMKG.componentLicense, listed=lookup
         )

@@ -14,11 +14,11 @@ from collections import defaultdict
 from pathlib import Path
 
 import pyoxigraph as ox
-from rdflib.namespace import DCTERMS, RDF, RDFS
+from rdflib.namespace import DCTERMS, RDFS
 
 from kg.errors import CatalogueError
 from kg.importers.catalogue import Catalogue, Report, Snapshot, fields, read_mapping
-from kg.importers.facts import RecordFacts, assessment_iri
+from kg.importers.facts import RecordFacts
 from kg.importers.mapping import evidence
 from kg.importers.names import as_list, plain_text, web_iri
 from kg.importers.resolve import Resolved, Resolver
@@ -204,14 +204,11 @@ def _assessment(
     if not openness:
         return
     source = snapshot.source(path)
-    a = assessment_iri("os-ai-map", slug)
+    a = facts.assessment(p, "os-ai-map", slug, f"os-ai-map: {name}", source=source)
 
     def add(s: ox.NamedNode, predicate: str, o: ox.NamedNode | ox.Literal) -> None:
         facts.add(p, s, predicate, o, source=source)
 
-    add(p, LLMKG.opennessAssessment, a)
-    add(a, RDF.type, ox.NamedNode(LLMKG.OpennessAssessment))
-    add(a, RDFS.label, ox.Literal(f"os-ai-map: {name}"))
     level = plain_text(openness.get("class"))
     if level:
         add(a, LLMKG.opennessClass, ox.Literal(level))

@@ -16,10 +16,10 @@ from pathlib import Path
 from typing import Any
 
 import pyoxigraph as ox
-from rdflib.namespace import DCTERMS, RDF, RDFS
+from rdflib.namespace import DCTERMS, RDFS
 
 from kg.importers.catalogue import Catalogue, Report, Snapshot, fields, read_mapping
-from kg.importers.facts import RecordFacts, assessment_iri
+from kg.importers.facts import RecordFacts
 from kg.importers.mapping import (
     base_model,
     evidence,
@@ -31,7 +31,7 @@ from kg.importers.mapping import (
 from kg.importers.names import name_key, plain_text, web_iri
 from kg.importers.resolve import Resolved, Resolver
 from kg.namespace import LLMKG
-from kg.rdf import concept, iri
+from kg.rdf import concept
 
 SYSTEM = (
     "name",
@@ -165,21 +165,14 @@ def _assessment(
     record: dict[str, Any],
     report: Report,
 ) -> None:
-    record_id = name_key(path.stem)
-    a = assessment_iri("osai", record_id)
-    facts.add(m, m, LLMKG.opennessAssessment, a)
-    facts.add(m, a, RDF.type, iri(LLMKG.OpennessAssessment))
-    facts.add(m, a, RDFS.label, ox.Literal(f"Open Source AI Index: {name}"))
+    a = facts.assessment(m, "osai", name_key(path.stem), f"Open Source AI Index: {name}")
     for dimension in DIMENSIONS:
         where = dimension
         if record[dimension] is None:
             report.note(facts.path, where, "dimension missing; not judged")
             continue
         given = fields(record[dimension], JUDGEMENT, facts.path, where, report)
-        j = assessment_iri("osai", record_id, dimension.replace("_", "-"))
-        facts.add(m, a, LLMKG.judgement, j)
-        facts.add(m, j, RDF.type, iri(LLMKG.OpennessJudgement))
-        facts.add(m, j, LLMKG.dimension, concept("openness-dimension", dimension.replace("_", "-")))
+        j = facts.judgement(m, a, concept("openness-dimension", dimension.replace("_", "-")))
         level = (plain_text(given.get("class")) or "").casefold()
         if level in LEVELS:
             facts.add(m, j, LLMKG.opennessLevel, concept("openness-level", level))

@@ -25,11 +25,11 @@ from kg.importers.mot import CATALOGUE as MOT
 from kg.importers.os_ai_map import CATALOGUE as OS_AI_MAP
 from kg.importers.osai import CATALOGUE as OSAI
 from kg.importers.resolve import Resolver
-from kg.importers.store import ImportedCatalogue, load_imports, remove_import, save_import
+from kg.importers.saved import ImportedCatalogue, load_imports, remove_import, save_import
 from kg.load import load_records
 from kg.namespace import LLMKG
 from kg.rdf import PROVENANCE_GRAPH, build_graph, iri
-from kg.records import KINDS
+from kg.records import KINDS, Record
 from kg.results import short
 from kg.settings import Settings
 from kg.shapes import shape_violations
@@ -69,13 +69,11 @@ def import_catalogue(
     """
     catalogue = CATALOGUES[name]
     snapshot = catalogue.snapshot(directory, commit)
-    records = load_records(settings.data_dir, load_vocabulary(settings.ontology_dir))
+    records, store = _graph(settings, without=name)
     resolver = Resolver(records, load_aliases(settings.data_dir / "aliases.yaml"))
     report = Report()
     facts = catalogue.read(snapshot, resolver, report)
     curated = {f"{r.kind}/{r.id}" for r in records}
-    store = build_graph(records, settings.ontology_dir)
-    store.bulk_extend(load_imports(settings.imports_dir, curated, without=name)[1])
     c = catalogue_iri(name)
     kept = keep_conforming(store, facts, settings.ontology_dir / "shapes.ttl", report, c)
     quads = [*catalogue_quads(catalogue, snapshot), *(q for f in kept for q in f.all_quads(c))]
@@ -96,11 +94,18 @@ def remove_catalogue(settings: Settings, name: str) -> ImportedCatalogue:
         If nothing was imported under ``name``.
     """
     entry = remove_import(settings.imports_dir, name)
-    records = load_records(settings.data_dir, load_vocabulary(settings.ontology_dir))
-    store = build_graph(records, settings.ontology_dir)
-    store.bulk_extend(load_imports(settings.imports_dir, {f"{r.kind}/{r.id}" for r in records})[1])
+    _, store = _graph(settings)
     write_disagreements(settings.imports_dir, disagreements(store, settings.ontology_dir))
     return entry
+
+
+def _graph(settings: Settings, without: str | None = None) -> tuple[list[Record], ox.Store]:
+    """The curated records, and their graph with every import but ``without`` (unchecked)."""
+    records = load_records(settings.data_dir, load_vocabulary(settings.ontology_dir))
+    store = build_graph(records, settings.ontology_dir)
+    curated = {f"{r.kind}/{r.id}" for r in records}
+    store.bulk_extend(load_imports(settings.imports_dir, curated, without=without)[1])
+    return records, store
 
 
 def catalogue_quads(catalogue: Catalogue, snapshot: Snapshot) -> list[ox.Quad]:
