@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 
-from fastapi import FastAPI, Request, Response
+from fastapi import FastAPI
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api import problems
 from api.routes import catalog, entities, health, sparql
@@ -25,6 +26,39 @@ benchmarks, frameworks, leaderboards, compute partnerships, forums and the organ
 them, after *A Cartography of Open Collaboration in Open Source AI* (arXiv 2509.25397).
 Every fact carries its source URL and a confidence. Query it with SPARQL at `/sparql`, or look
 entities and their links up here. Errors are RFC 9457 problem details."""
+
+
+class AccessLog:
+    """ASGI middleware: one log line per request with client, method, path, status, duration."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        start = time.perf_counter()
+        status = 500
+
+        async def send_status(message: Message) -> None:
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = message["status"]
+            await send(message)
+
+        try:
+            await self.app(scope, receive, send_status)
+        finally:
+            client = scope.get("client")
+            access.info(
+                '%s "%s %s" %d %.1fms',
+                client[0] if client else "-",
+                scope["method"],
+                scope["path"],
+                status,
+                (time.perf_counter() - start) * 1000,
+            )
 
 
 def store_path(settings: Settings) -> Path:
@@ -56,23 +90,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.pool = pool
     app.state.settings = settings
 
-    @app.middleware("http")
-    async def log_access(
-        request: Request, call_next: Callable[[Request], Awaitable[Response]]
-    ) -> Response:
-        start = time.perf_counter()
-        response = await call_next(request)
-        elapsed = (time.perf_counter() - start) * 1000
-        access.info(
-            '%s "%s %s" %d %.1fms',
-            request.client.host if request.client else "-",
-            request.method,
-            request.url.path,
-            response.status_code,
-            elapsed,
-        )
-        return response
-
+    app.add_middleware(AccessLog)
     problems.install(app)
     app.include_router(health.router)
     app.include_router(sparql.router)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import difflib
 import re
-from typing import Literal
+from typing import Literal, cast
 
 import pyoxigraph as ox
 from pydantic import BaseModel, Field
@@ -241,46 +241,96 @@ def _summary(iri: str, label: str) -> EntitySummary:
     return EntitySummary(kind=kind, id=id_, iri=iri, label=label)
 
 
-def _provenance_of(s: str, p: str, o: str) -> str:
-    """SPARQL binding ?g, ?source, ?confidence, ?phase and ?note for the triple ``s p o``."""
-    return f"""
-  OPTIONAL {{ GRAPH ?g {{ {s} {p} {o} }}
-    OPTIONAL {{ ?g prov:wasDerivedFrom ?source }}
-    OPTIONAL {{ ?g llmkg:confidence/skos:notation ?confidence }}
-    OPTIONAL {{ ?g llmkg:lifecyclePhase/skos:notation ?phase }}
-    OPTIONAL {{ ?g rdfs:comment ?note }} }}"""
+Stated = tuple[ox.NamedNode, object, object, str | None]
 
 
-def _provenance(row: dict[str, object]) -> dict[str, str | None]:
-    return {k: _text(row[k]) for k in ("source", "confidence", "phase", "note")} | {
-        "graph": _text(row["g"])
+def _stated(
+    kg: KnowledgeGraph, subject: str | None, obj: str | None, where: str = ""
+) -> list[Stated]:
+    """(predicate, subject, object, fact graph) of each triple from ``subject`` or to ``obj``.
+
+    ``where`` may constrain ``?s`` or ``?o``. A triple stated in several fact graphs comes once
+    per graph; a triple outside any named graph (a store filled with ``kg load``) comes once,
+    without a graph.
+    """
+    s = _iri(subject) if subject else "?s"
+    o = _iri(obj) if obj else "?o"
+    rows = _solutions(
+        kg, f"SELECT * WHERE {{ {{ GRAPH ?g {{ {s} ?p {o} }} }} UNION {{ {s} ?p {o} }} {where} }}"
+    )
+    facts = [
+        (
+            cast(ox.NamedNode, r["p"]),
+            r["s"] if subject is None else ox.NamedNode(subject),
+            r["o"] if obj is None else ox.NamedNode(obj),
+            _text(r["g"]),
+        )
+        for r in rows
+    ]
+    in_graphs = {(p, s_, o_) for p, s_, o_, g in facts if g is not None}
+    return [f for f in facts if f[3] is not None or (f[0], f[1], f[2]) not in in_graphs]
+
+
+def _provenance(kg: KnowledgeGraph, graphs: set[str]) -> dict[str, dict[str, str | None]]:
+    """Source, confidence, phase and note of each fact graph in ``graphs``."""
+    if not graphs:
+        return {}
+    rows = _solutions(
+        kg,
+        f"""SELECT ?g ?source ?confidence ?phase ?note WHERE {{
+          VALUES ?g {{ {" ".join(_iri(g) for g in sorted(graphs))} }}
+          OPTIONAL {{ ?g prov:wasDerivedFrom ?source }}
+          OPTIONAL {{ ?g llmkg:confidence ?c . ?c skos:notation ?confidence }}
+          OPTIONAL {{ ?g llmkg:lifecyclePhase ?ph . ?ph skos:notation ?phase }}
+          OPTIONAL {{ ?g rdfs:comment ?note }} }}""",
+    )
+    return {
+        str(_text(r["g"])): {k: _text(r[k]) for k in ("source", "confidence", "phase", "note")}
+        | {"graph": _text(r["g"])}
+        for r in rows
     }
+
+
+def _labels(kg: KnowledgeGraph, iris: set[str]) -> dict[str, str]:
+    """A label (rdfs:label or skos:prefLabel) of each IRI in ``iris`` that has one."""
+    if not iris:
+        return {}
+    rows = _solutions(
+        kg,
+        f"""SELECT ?x (SAMPLE(?l) AS ?label) WHERE {{
+          VALUES ?x {{ {" ".join(_iri(i) for i in sorted(iris))} }} ?x rdfs:label|skos:prefLabel ?l }} GROUP BY ?x""",
+    )
+    return {str(_text(r["x"])): str(_text(r["label"])) for r in rows}
+
+
+def _no_provenance(graph: str | None) -> dict[str, str | None]:
+    return {"source": None, "confidence": None, "phase": None, "note": None, "graph": graph}
 
 
 def entity(kg: KnowledgeGraph, kind: str, id_: str) -> Entity:
     """Every fact about ``kind/id_``, each with its source, confidence, phase and note."""
-    iri = require_entity(kg, kind, id_)
-    rows = _solutions(
-        kg,
-        f"""SELECT ?p ?o ?g ?source ?confidence ?phase ?note (SAMPLE(?pl) AS ?plabel) (SAMPLE(?ol) AS ?olabel)
-        WHERE {{ {_iri(iri)} ?p ?o . {_provenance_of(_iri(iri), "?p", "?o")}
-          OPTIONAL {{ ?p rdfs:label ?pl }} OPTIONAL {{ ?o rdfs:label|skos:prefLabel ?ol }} }}
-        GROUP BY ?p ?o ?g ?source ?confidence ?phase ?note ORDER BY ?p ?o ?g""",
+    iri = f"{ID}{kind}/{id_}"
+    stated = _stated(kg, iri, None) if kind in KINDS else []
+    if not stated:
+        require_entity(kg, kind, id_)  # raises, with the closest ids
+    provenance = _provenance(kg, {g for *_, g in stated if g})
+    labels = _labels(
+        kg, {str(_text(t)) for p, _, o, _ in stated for t in (p, o) if isinstance(t, ox.NamedNode)}
     )
     facts, types, label = [], [], id_
-    for row in rows:
-        p, o = str(_text(row["p"])), row["o"]
-        if p == f"{PREFIXES['rdf']}type":
+    for p, _, o, graph in sorted(stated, key=lambda f: (str(f[0]), str(f[2]), f[3] or "")):
+        if p.value == f"{PREFIXES['rdf']}type":
             types.append(str(_text(o)))
-        if p == f"{PREFIXES['rdfs']}label":
+        if p.value == f"{PREFIXES['rdfs']}label":
             label = str(_text(o))
+        value = _value(o, labels.get(str(_text(o))) if isinstance(o, ox.NamedNode) else None)
         facts.append(
             Fact(
-                property=p,
-                relation=relation_name(p),
-                property_label=_text(row["plabel"]),
-                object=_value(o, _text(row["olabel"])),
-                **_provenance(row),
+                property=p.value,
+                relation=relation_name(p.value),
+                property_label=labels.get(p.value),
+                object=value,
+                **provenance.get(graph or "", _no_provenance(graph)),
             )
         )
     return Entity(kind=kind, id=id_, iri=iri, label=label, types=sorted(set(types)), facts=facts)
@@ -307,32 +357,46 @@ def links(
 ) -> list[LinkFact]:
     """Typed links between ``kind/id_`` and other entities, outgoing and incoming."""
     iri = require_entity(kg, kind, id_)
-    found: list[LinkFact] = []
-    for way in ("out", "in"):
-        if direction not in (way, "both"):
-            continue
-        s, o = (_iri(iri), "?other") if way == "out" else ("?other", _iri(iri))
-        rows = _solutions(
-            kg,
-            f"""SELECT ?p ?other ?g ?source ?confidence ?phase ?note (SAMPLE(?label) AS ?otherLabel)
-            WHERE {{ {s} ?p {o} . ?other dcterms:identifier ?id . {_provenance_of(s, "?p", o)}
-              OPTIONAL {{ ?other rdfs:label ?label }} }}
-            GROUP BY ?p ?other ?g ?source ?confidence ?phase ?note ORDER BY ?p ?other""",
-        )
-        for row in rows:
-            p = str(_text(row["p"]))
-            link = LinkFact(
-                direction=way,
-                relation=relation_name(p),
-                property=p,
-                other=_summary(str(_text(row["other"])), str(_text(row["otherLabel"]) or "")),
-                **_provenance(row),
+    ways = [w for w in ("out", "in") if direction in (w, "both")]
+    stated = {
+        way: [
+            link
+            for link in (
+                _stated(kg, iri, None, "?o dcterms:identifier ?other")
+                if way == "out"
+                else _stated(kg, None, iri, "?s dcterms:identifier ?other")
             )
-            if (relation is None or relation in (link.relation, p)) and (
-                phase is None or link.phase == phase
-            ):
-                found.append(link)
-    return found
+            if relation is None or relation in (relation_name(link[0].value), link[0].value)
+        ]
+        for way in ways
+    }
+    graphs = {g for found in stated.values() for *_, g in found if g}
+    provenance = _provenance(kg, graphs)
+    others = {
+        str(_text(o if way == "out" else s))
+        for way, found in stated.items()
+        for _, s, o, _ in found
+    }
+    labels = _labels(kg, others)
+    links = []
+    for way, found in stated.items():
+        for p, s, o, graph in sorted(
+            found, key=lambda f: (str(f[0]), str(f[1]), str(f[2]), f[3] or "")
+        ):
+            other = str(_text(o if way == "out" else s))
+            qualifiers = provenance.get(graph or "", _no_provenance(graph))
+            if phase is not None and qualifiers["phase"] != phase:
+                continue
+            links.append(
+                LinkFact(
+                    direction=way,
+                    relation=relation_name(p.value),
+                    property=p.value,
+                    other=_summary(other, labels.get(other, "")),
+                    **qualifiers,
+                )
+            )
+    return links
 
 
 def projects(

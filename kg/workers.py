@@ -80,6 +80,23 @@ def _serve(conn: Connection, store_path: str) -> None:
         conn.send(reply)
 
 
+async def _receive(loop: asyncio.AbstractEventLoop, conn: Connection) -> Any:
+    """The next message on ``conn``, awaited without a thread: the loop wakes when it arrives."""
+    arrived: asyncio.Future[None] = loop.create_future()
+    fd = conn.fileno()
+
+    def readable() -> None:
+        if not arrived.done():
+            arrived.set_result(None)
+
+    loop.add_reader(fd, readable)
+    try:
+        await arrived
+    finally:
+        loop.remove_reader(fd)
+    return conn.recv()  # the worker sends a whole message at once
+
+
 @dataclass(eq=False)
 class _Worker:
     process: BaseProcess
