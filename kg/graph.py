@@ -14,6 +14,7 @@ from kg.errors import NotFoundError, query_error
 from kg.load import load_records, references
 from kg.rdf import build_graph
 from kg.records import Record
+from kg.remote import RemoteStore
 from kg.settings import Settings
 from kg.shapes import check_shapes
 from kg.vocabulary import PREFIXES, load_vocabulary
@@ -29,7 +30,7 @@ class KnowledgeGraph:
     """The built graph: validated records and their RDF store. Read-only once built."""
 
     records: Mapping[tuple[str, str], Record]
-    rdf: ox.Store
+    rdf: ox.Store | RemoteStore
 
     def record(self, kind: str, id_: str) -> Record:
         """The record ``kind/id_``, or NotFoundError naming the closest id."""
