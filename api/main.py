@@ -12,6 +12,7 @@ from fastapi import FastAPI, Request, Response
 
 from api import problems
 from api.routes import catalog, entities, health, sparql
+from kg.errors import KGError
 from kg.graph import KnowledgeGraph
 from kg.remote import Endpoint, RemoteStore, redact
 from kg.settings import Settings
@@ -45,7 +46,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     source = store_source(settings)
     store = open_store(source)
     if isinstance(store, RemoteStore):
-        store.check_union()
+        try:
+            store.check_union()
+        except KGError:
+            store.close()
+            raise
     kg = KnowledgeGraph({}, store)
     pool = QueryPool(
         source,
@@ -61,6 +66,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         logger.info("serving %s: %d quads", where, len(kg.rdf))
         yield
         await pool.close()  # graceful shutdown: uvicorn has drained the requests
+        if isinstance(store, RemoteStore):
+            store.close()
 
     app = FastAPI(title="open-llm-kg", version="0.1.0", description=DESCRIPTION, lifespan=lifespan)
     app.state.kg = kg
