@@ -179,7 +179,9 @@ def limited_url(remote_settings: Settings) -> Iterator[str]:
     ids=["select", "construct"],
 )
 def test_row_cap_applies_to_the_remote_store(limited_url: str, query: str, accept: str) -> None:
-    response = httpx.get(f"{limited_url}/sparql", params={"query": query}, headers={"Accept": accept})
+    response = httpx.get(
+        f"{limited_url}/sparql", params={"query": query}, headers={"Accept": accept}
+    )
     assert response.headers["x-sparql-truncated"] == "true; max-rows=3"
     lines = list(csv.reader(io.StringIO(response.text)))
     assert len(lines) == (4 if accept == "text/csv" else 3)
@@ -216,7 +218,9 @@ def test_a_service_without_a_union_default_graph_is_refused(
     fixture_settings: Settings, tmp_path: Path
 ) -> None:
     with oxigraph(tmp_path, union=False) as plain:
-        with pytest.raises(RemoteStoreError, match="holds no named graphs: publish the graph first"):
+        with pytest.raises(
+            RemoteStoreError, match="holds no named graphs: publish the graph first"
+        ):
             create_app(fixture_settings.model_copy(update={"store_url": plain.query}))
         publish_fixture(fixture_settings, plain)
         with pytest.raises(RemoteStoreError) as error:
