@@ -48,7 +48,7 @@ def endpoint(server: Server) -> Endpoint:
         update_url=server.update,
         gsp_url=server.gsp,
         user="dba",
-        password="dba",
+        password="dba",  # noqa: S106 -- the default login of a new Virtuoso database
         auth="digest",
     )
 
