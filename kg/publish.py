@@ -134,7 +134,7 @@ def update_text(request: list[Part]) -> bytes:
     Examples
     --------
     >>> g, s = ox.NamedNode("http://example.org/g"), ox.NamedNode("http://example.org/s")
-    >>> print(update_text([Part(g, [ox.Triple(s, s, ox.Literal("x"))], True)]).decode())
+    >>> print(update_text([Part(g, [ox.Triple(s, s, ox.Literal("x"))], True)]).decode(), end="")
     DROP SILENT GRAPH <http://example.org/g> ;
     INSERT DATA {
     GRAPH <http://example.org/g> {
@@ -198,7 +198,8 @@ class _Sender:
         try:
             check_response(response, self.url)
         except KGError as exc:
-            raise PublishError(str(exc)) from None
+            hint = "; a smaller --batch may help" if self.via == "update" else ""
+            raise PublishError(f"{exc}{hint}") from None
         return sum(len(p.triples) for p in request)
 
 

@@ -1,7 +1,8 @@
 """A pool of worker processes that run SPARQL queries with a hard deadline.
 
 A pyoxigraph query cannot be interrupted from Python, so each query runs in a worker process
-that has the store open read-only. When a query passes its deadline, its worker is killed and
+that has the store open read-only (or sends it to the remote SPARQL service, under the same
+limits). When a query passes its deadline, its worker is killed and
 replaced, and the caller gets a ``QueryTimeoutError``; the other workers keep answering.
 Requests beyond the workers wait in a bounded queue; past it, ``OverloadedError``.
 """
@@ -21,7 +22,6 @@ from typing import Any
 from kg.errors import KGError
 from kg.remote import Endpoint, RemoteStore
 from kg.sparql import Answer, Dataset, execute
-from kg.store import open_store
 
 logger = logging.getLogger(__name__)
 _CONTEXT = multiprocessing.get_context("spawn")
@@ -56,7 +56,9 @@ class Job:
 
 def _serve(conn: Connection, source: Path | Endpoint) -> None:
     """The loop of one worker process: open the store, then answer jobs until the pipe closes."""
-    store = open_store(source)
+    import pyoxigraph as ox
+
+    store = RemoteStore(source) if isinstance(source, Endpoint) else ox.Store.read_only(str(source))
     conn.send("ready")
     while True:
         try:

@@ -232,7 +232,8 @@ def test_a_service_without_a_union_default_graph_is_refused(
     )
 
 
-def test_kg_serve_refuses_an_unreachable_store(fixture_settings: Settings) -> None:
+def test_kg_serve_refuses_an_unreachable_store(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("LLMKG_STORE_URL", raising=False)  # kg serve sets it: restored after
     url = f"http://user:pw@127.0.0.1:{free_port()}/query"
     result = CliRunner().invoke(main, ["serve", "--store-url", url])
     assert result.exit_code == 1
