@@ -15,8 +15,17 @@ import click
 import uvicorn
 
 from kg.dumps import write_build
-from kg.errors import KGError, RecordError, ShapeError
+from kg.errors import CatalogueError, KGError, RecordError, ShapeError
 from kg.graph import build as build_graph_from
+from kg.importers.aliases import load_aliases
+from kg.importers.run import (
+    CATALOGUES,
+    DISAGREEMENTS_FILE,
+    ImportOutcome,
+    import_catalogue,
+    remove_catalogue,
+)
+from kg.importers.saved import read_manifest
 from kg.load import load_records
 from kg.publish import Via
 from kg.publish import publish as publish_graph
@@ -58,10 +67,13 @@ def main(verbose: bool) -> None:
 @main.command()
 @reports_errors
 def validate() -> None:
-    """Check every record in data/; print each problem as `path: field: message`."""
+    """Check every record in data/ and the alias table; print each problem as `path: field: message`."""
     settings = Settings()
     records = load_records(settings.data_dir, load_vocabulary(settings.ontology_dir))
-    click.echo(f"ok: {len(records)} records")
+    aliases = load_aliases(settings.data_dir / "aliases.yaml")
+    click.echo(
+        f"ok: {len(records)} records" + (f", {len(aliases)} aliases" if len(aliases) else "")
+    )
 
 
 @main.command()
@@ -177,7 +189,7 @@ def _built_store(settings: Settings) -> Path:
     """The store built from data/, or the last good one if the data no longer builds."""
     try:
         status = ensure_store(settings)
-    except (RecordError, ShapeError) as exc:
+    except (RecordError, ShapeError, CatalogueError) as exc:
         last_good = settings.build_dir / "store"
         if not (last_good / "CURRENT").is_file():
             raise
@@ -234,7 +246,7 @@ def load(files: tuple[Path, ...], store_dir: Path, graph: str | None) -> None:
 )
 @click.option(
     "--batch",
-    default=50_000,
+    default=1_000,
     show_default=True,
     type=click.IntRange(min=1),
     help="Triples per request at most.",
@@ -273,3 +285,96 @@ def publish(url: str | None, via: Via, store_dir: Path | None, batch: int, paral
         f"published {done.quads} quads in {done.graphs} graphs to {where} in {done.seconds:.1f} s "
         f"({done.rate:,.0f} quads/s, {done.requests} requests)"
     )
+
+
+@main.group("import", invoke_without_command=True)
+@click.option("--list", "show", is_flag=True, help="List the imported catalogues.")
+@click.option("--remove", metavar="NAME", help="Forget the import NAME and delete its files.")
+@click.pass_context
+@reports_errors
+def import_(context: click.Context, show: bool, remove: str | None) -> None:
+    """Import public catalogues into imports/, apart from data/; `kg build` includes them."""
+    settings = Settings()
+    if context.invoked_subcommand is not None:
+        if show or remove:
+            raise click.UsageError("--list and --remove take no catalogue subcommand")
+        return
+    if remove:
+        entry = remove_catalogue(settings, remove)
+        click.echo(f"removed {entry.name}: {entry.quads} quads from {settings.imports_dir}")
+        return
+    if not show:
+        click.echo(context.get_help())
+        return
+    manifest = read_manifest(settings.imports_dir)
+    rows = [
+        [
+            e.name,
+            e.commit[:12],
+            str(e.records),
+            str(e.imported),
+            str(e.skipped),
+            str(e.quads),
+            e.directory,
+        ]
+        for e in manifest.values()
+    ]
+    headers = ["name", "commit", "records", "imported", "skipped", "quads", "directory"]
+    click.echo(render_table(headers, rows) if rows else f"no imports in {settings.imports_dir}")
+
+
+def _import_command(name: str) -> None:
+    catalogue = CATALOGUES[name]
+
+    @import_.command(
+        name, help=f"Import the {catalogue.title} from DIR, a snapshot of {catalogue.repository}."
+    )
+    @click.argument("directory", type=click.Path(path_type=Path))
+    @click.option(
+        "--commit", help="Commit of DIR; default: the Commit: of DIR/SOURCE.txt or DIR's git HEAD."
+    )
+    @reports_errors
+    def command(directory: Path, commit: str | None) -> None:
+        settings = Settings()
+        outcome = import_catalogue(settings, name, directory, commit)
+        click.echo(describe(outcome, settings.imports_dir))
+
+
+for _name in CATALOGUES:
+    _import_command(_name)
+
+
+def describe(outcome: ImportOutcome, imports_dir: Path) -> str:
+    """What ``kg import`` prints: counts, unresolved names, skipped records, disagreements."""
+    entry, report = outcome.entry, outcome.report
+    lines = [
+        f"imported {entry.name}: {entry.title} at {entry.commit[:12]} ({entry.license})",
+        f"  {entry.records} records read, {entry.imported} imported, {entry.skipped} skipped",
+        "  entities: " + ", ".join(f"{n} {c}" for c, n in entry.entities.items()),
+        f"  {len(entry.curated_links)} curated entities linked, "
+        f"{len(entry.new_entities)} entities known only from catalogues",
+        f"unresolved ({entry.unresolved}; every one in {imports_dir / entry.report}):",
+    ]
+    by_kind: dict[str, set[str]] = {}
+    for u in report.unresolved:
+        by_kind.setdefault(u.kind, set()).add(u.name)
+    for kind, names in sorted(by_kind.items()):
+        what = "dangling base-model references" if kind == "base model" else f"{kind} names"
+        lines.append(f"  {len(names)} {what}, e.g. {'; '.join(sorted(names)[:3])}")
+    if report.skipped:
+        lines.append(f"skipped ({len(report.skipped)}):")
+        lines += [f"  {problem}" for problem in sorted(report.skipped)]
+    if report.notes:
+        lines.append(
+            f"{len(report.notes)} notes on values set aside or read differently, in the report"
+        )
+    path = imports_dir / DISAGREEMENTS_FILE
+    lines.append(
+        f"MOF class vs other catalogues: {len(outcome.disagreements)} disagreements ({path})"
+    )
+    for row in outcome.disagreements[:10]:
+        lines.append(
+            f"  {row['model']}: {row['mofClass']} ({row['motRecord']}), {row['aspect']}: "
+            f"{row['catalogue']} says {row['judgement']}"
+        )
+    return "\n".join(lines)

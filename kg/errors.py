@@ -62,6 +62,13 @@ class NotFoundError(KGError):
     status = 404
 
 
+class CatalogueError(KGError):
+    """A catalogue cannot be imported, or the imports no longer fit the curated data."""
+
+    title = "Catalogue import failed"
+    status = 422
+
+
 def query_error(exc: Exception) -> QueryError:
     """A short, one-line QueryError for an error pyoxigraph raised while parsing or evaluating.
 

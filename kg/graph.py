@@ -11,6 +11,7 @@ from dataclasses import dataclass
 import pyoxigraph as ox
 
 from kg.errors import NotFoundError, query_error
+from kg.importers.saved import ImportedCatalogue, load_imports
 from kg.load import load_records, references
 from kg.rdf import build_graph
 from kg.records import Record
@@ -27,10 +28,12 @@ __all__ = ["PREFIXES", "KnowledgeGraph", "QueryResult", "build"]
 
 @dataclass(frozen=True)
 class KnowledgeGraph:
-    """The built graph: validated records and their RDF store. Read-only once built."""
+    """The built graph: validated records, the imported catalogues and their RDF store.
+    Read-only once built."""
 
     records: Mapping[tuple[str, str], Record]
     rdf: ox.Store | RemoteStore
+    imports: tuple[ImportedCatalogue, ...] = ()
 
     def record(self, kind: str, id_: str) -> Record:
         """The record ``kind/id_``, or NotFoundError naming the closest id."""
@@ -74,18 +77,26 @@ class KnowledgeGraph:
 
 
 def build(settings: Settings) -> KnowledgeGraph:
-    """Load, validate and build the knowledge graph: the only place the pipeline is chained.
+    """Load, validate and build the knowledge graph, imports included: the only place the
+    pipeline is chained.
 
     Raises
     ------
     RecordError
         If any record is invalid (every problem at once).
+    CatalogueError
+        If an import cannot be read or no longer fits the records.
     ShapeError
         If the built graph violates ontology/shapes.ttl.
     """
     vocabulary = load_vocabulary(settings.ontology_dir)
     records = load_records(settings.data_dir, vocabulary)
     store = build_graph(records, settings.ontology_dir)
+    curated = {f"{r.kind}/{r.id}" for r in records}
+    imports, quads = load_imports(settings.imports_dir, curated)
+    store.bulk_extend(quads)
     check_shapes(store, settings.ontology_dir / "shapes.ttl")
-    logger.info("built %d quads from %d records", len(store), len(records))
-    return KnowledgeGraph({(r.kind, r.id): r for r in records}, store)
+    logger.info(
+        "built %d quads from %d records and %d imports", len(store), len(records), len(imports)
+    )
+    return KnowledgeGraph({(r.kind, r.id): r for r in records}, store, tuple(imports))

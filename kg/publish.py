@@ -208,7 +208,7 @@ def publish(
     endpoint: Endpoint,
     *,
     via: Via = "gsp",
-    batch: int = 50_000,
+    batch: int = 1_000,
     parallel: int = 4,
     timeout: float = 300.0,
     advance: Callable[[int], None] = lambda n: None,

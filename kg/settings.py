@@ -19,6 +19,7 @@ class Settings(BaseSettings):
     data_dir: Path = ROOT / "data"
     ontology_dir: Path = ROOT / "ontology"
     build_dir: Path = ROOT / "build"
+    imports_dir: Path = ROOT / "imports"
     store: Path | None = None
     store_url: str | None = None
     update_url: str | None = None

@@ -53,11 +53,13 @@ class StoreStatus:
 
 
 def fingerprint(settings: Settings) -> str:
-    """A hash of everything the built store depends on: records, ontology, mapping code."""
+    """A hash of everything the built store depends on: records, ontology, imports, mapping code."""
     digest = hashlib.sha256()
     inputs = [
         *sorted(settings.data_dir.rglob("*.yaml")),
         *sorted(settings.ontology_dir.glob("*.ttl")),
+        *sorted(settings.imports_dir.glob("*.nq")),
+        *sorted(settings.imports_dir.glob("manifest.json")),
         *sorted((ROOT / "kg").glob("*.py")),
     ]
     for path in inputs:

@@ -25,6 +25,10 @@ SCHEMES = (
     "confidence",
     "place",
     "language",
+    "openness-dimension",
+    "openness-level",
+    "mof-component",
+    "mof-class",
 )
 
 
@@ -32,6 +36,7 @@ PREFIXES = {
     "llmkg": "https://w3id.org/llmkg/ns#",
     **{kind: f"{ID}{kind}/" for kind in KINDS},
     **{scheme: f"{ID}{scheme}/" for scheme in SCHEMES},
+    **{space: f"{ID}{space}/" for space in ("software", "catalogue", "assessment")},
     "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
     "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
     "owl": "http://www.w3.org/2002/07/owl#",
@@ -47,7 +52,8 @@ PREFIXES = {
     "void": "http://rdfs.org/ns/void#",
 }
 """Prefixes of the dumps, and of queries run with ``KnowledgeGraph.query(prefixes=True)``:
-one per record kind (``model:bloom``) and per concept scheme (``lifecycle-phase:pre-training``)."""
+one per record kind (``model:bloom``), per concept scheme (``lifecycle-phase:pre-training``) and
+for what imports add (``software:``, ``catalogue:osai``, ``assessment:``)."""
 
 
 def load_vocabulary(ontology_dir: Path) -> Vocabularies:

@@ -16,6 +16,14 @@ from tests.server import serving
 FIXTURES = Path(__file__).parent / "fixtures"
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _no_local_imports(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """Tests never see the catalogues a developer imported into ./imports."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("LLMKG_IMPORTS_DIR", str(tmp_path_factory.mktemp("no-imports")))
+        yield
+
+
 @pytest.fixture(scope="session")
 def fixture_settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
     """Settings over the fixture dataset, building into a temporary directory."""
