@@ -1,9 +1,9 @@
 """A pool of worker processes that run SPARQL queries with a hard deadline.
 
 A pyoxigraph query cannot be interrupted from Python, so each query runs in a worker process
-that has the store open read-only (or sends it to the remote SPARQL service, under the same
-limits). When a query passes its deadline, its worker is killed and
-replaced, and the caller gets a ``QueryTimeoutError``; the other workers keep answering.
+that has the store open read-only (or that sends it to a remote SPARQL service). When a query
+passes its deadline, its worker is killed and replaced, and the caller gets a
+``QueryTimeoutError``; the other workers keep answering.
 Requests beyond the workers wait in a bounded queue; past it, ``OverloadedError``.
 """
 

@@ -157,7 +157,7 @@ def test_service_description_and_readiness(base_url: str, remote_url: str) -> No
     assert httpx.get(f"{remote_url}/readyz").json() == {
         "status": "ready",
         "workers": 2,
-        "quads": 1664,
+        "quads": 2122,
     }
 
 
@@ -206,7 +206,7 @@ def test_remote_store_reads_like_a_store(fixture_settings: Settings, server: Ser
     local = open_read_only(ensure_store(fixture_settings).path)
     remote = RemoteStore(Endpoint(query_url=server.query))
     try:
-        assert len(remote) == len(local) == 1664
+        assert len(remote) == len(local) == 2122
         assert sorted(map(str, remote.named_graphs())) == sorted(map(str, local.named_graphs()))
         assert set(remote) == set(local)
         assert repr(remote) == f"<RemoteStore {server.query}>"
@@ -233,8 +233,8 @@ def test_a_service_without_a_union_default_graph_is_refused(
 
 
 def test_kg_serve_refuses_an_unreachable_store(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.delenv("LLMKG_STORE_URL", raising=False)  # kg serve sets it: restored after
     url = f"http://user:pw@127.0.0.1:{free_port()}/query"
+    monkeypatch.setenv("LLMKG_STORE_URL", url)  # kg serve sets it: unset again after the test
     result = CliRunner().invoke(main, ["serve", "--store-url", url])
     assert result.exit_code == 1
     assert re.fullmatch(
