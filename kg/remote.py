@@ -122,14 +122,12 @@ class Endpoint:
         )
 
     def client(self, *, timeout: float | None = None) -> httpx.Client:
-        """An HTTP client with the credentials; it follows no redirects and ignores proxies."""
+        """An HTTP client with the credentials; it follows no redirects (they would carry them)."""
         auth: httpx.Auth | None = None
         if self.user is not None:
             auth_type = httpx.DigestAuth if self.auth == "digest" else httpx.BasicAuth
             auth = auth_type(self.user, self.password or "")
-        return httpx.Client(
-            auth=auth, timeout=timeout or self.timeout, trust_env=False, follow_redirects=False
-        )
+        return httpx.Client(auth=auth, timeout=timeout or self.timeout, follow_redirects=False)
 
 
 def check_response(response: httpx.Response, url: str) -> None:
