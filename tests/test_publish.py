@@ -13,7 +13,7 @@ import pytest
 from click.testing import CliRunner
 
 from kg.cli import main
-from kg.publish import Part, PublishError, parts, publish, requests_of
+from kg.publish import Part, PublishError, parts, publish, requests_of, update_text
 from kg.remote import Endpoint, RemoteStore
 from kg.settings import Settings
 from kg.store import ensure_store, open_read_only
@@ -94,8 +94,6 @@ def test_update_text_drops_only_the_graphs_a_request_starts() -> None:
     g = ox.NamedNode("http://example.org/g")
     triple = ox.Triple(g, g, ox.Literal("x"))
     (request,) = requests_of([Part(g, [triple], False)], 10, pack=True)
-    from kg.publish import update_text
-
     assert b"DROP" not in update_text(request)
 
 
