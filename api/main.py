@@ -13,9 +13,11 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api import problems
 from api.routes import catalog, entities, health, sparql
+from kg.errors import KGError
 from kg.graph import KnowledgeGraph
+from kg.remote import Endpoint, RemoteStore, redact
 from kg.settings import Settings
-from kg.store import ensure_store, open_read_only
+from kg.store import ensure_store, open_store
 from kg.workers import QueryPool
 
 logger = logging.getLogger(__name__)
@@ -61,18 +63,31 @@ class AccessLog:
             )
 
 
-def store_path(settings: Settings) -> Path:
-    """The store to serve: ``settings.store`` as it is, or data/ built into build/store."""
+def store_source(settings: Settings) -> Path | Endpoint:
+    """The store to serve: the remote service at ``settings.store_url``, ``settings.store``
+    as it is, or data/ built into build/store."""
+    if settings.store_url is not None:
+        return Endpoint.from_settings(settings)
     return settings.store if settings.store is not None else ensure_store(settings).path
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
-    """The app over ``settings`` (default: from the environment). A bad record stops start-up."""
+    """The app over ``settings`` (default: from the environment).
+
+    A bad record, or a remote store that cannot serve the graph, stops start-up.
+    """
     settings = settings or Settings()
-    path = store_path(settings)
-    kg = KnowledgeGraph({}, open_read_only(path))
+    source = store_source(settings)
+    store = open_store(source)
+    if isinstance(store, RemoteStore):
+        try:
+            store.check_union()
+        except KGError:
+            store.close()
+            raise
+    kg = KnowledgeGraph({}, store)
     pool = QueryPool(
-        path,
+        source,
         workers=settings.query_workers,
         timeout=settings.query_timeout,
         max_waiting=settings.max_waiting,
@@ -81,9 +96,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         await pool.start()
-        logger.info("serving %s: %d quads", path, len(kg.rdf))
+        where = redact(source.query_url or "") if isinstance(source, Endpoint) else source
+        logger.info("serving %s: %d quads", where, len(kg.rdf))
         yield
         await pool.close()  # graceful shutdown: uvicorn has drained the requests
+        if isinstance(store, RemoteStore):
+            store.close()
 
     app = FastAPI(title="open-llm-kg", version="0.1.0", description=DESCRIPTION, lifespan=lifespan)
     app.state.kg = kg

@@ -7,6 +7,7 @@ import logging
 import os
 import sys
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 from typing import Any, ParamSpec, TypeVar
 
@@ -26,7 +27,11 @@ from kg.importers.run import (
 )
 from kg.importers.saved import read_manifest
 from kg.load import load_records
+from kg.publish import Via
+from kg.publish import publish as publish_graph
+from kg.publish import target as publish_target
 from kg.records import KINDS
+from kg.remote import Endpoint, RemoteStore, redact
 from kg.results import format_result, render_table
 from kg.settings import Settings
 from kg.store import ensure_store, load_files, open_read_only
@@ -56,6 +61,7 @@ def reports_errors(command: Callable[P, R]) -> Callable[P, R]:
 def main(verbose: bool) -> None:
     """open-llm-kg: the knowledge graph of the open LLM ecosystem."""
     logging.basicConfig(level=logging.INFO if verbose else logging.WARNING, format="%(message)s")
+    logging.getLogger("httpx").setLevel(logging.WARNING)  # a line per request is too many
 
 
 @main.command()
@@ -138,17 +144,32 @@ def schema(kind: str) -> None:
     type=click.Path(file_okay=False, path_type=Path),
     help="Serve this existing store instead of building data/.",
 )
+@click.option(
+    "--store-url",
+    help="Serve from this remote SPARQL 1.1 query endpoint (credentials: LLMKG_STORE_USER, LLMKG_STORE_PASSWORD).",
+)
 @click.option("--query-timeout", type=float, help="Seconds a SPARQL query may run (default: 10).")
 @reports_errors
 def serve(
-    host: str | None, port: int | None, store_dir: Path | None, query_timeout: float | None
+    host: str | None,
+    port: int | None,
+    store_dir: Path | None,
+    store_url: str | None,
+    query_timeout: float | None,
 ) -> None:
     """Serve the graph: SPARQL at /sparql, REST, OpenAPI at /docs (uvicorn + FastAPI)."""
     if query_timeout is not None:
         os.environ["LLMKG_QUERY_TIMEOUT"] = str(query_timeout)
+    if store_url is not None:
+        os.environ["LLMKG_STORE_URL"] = store_url
     settings = Settings()
     logging.getLogger("api").setLevel(logging.INFO)  # one access line per request
-    if store_dir is not None:
+    if settings.store_url is not None:
+        remote = RemoteStore(Endpoint.from_settings(settings))
+        remote.check_union()  # fail here, with a clear message, not in the server
+        click.echo(f"serving the remote store {redact(settings.store_url)}", err=True)
+        remote.close()
+    elif store_dir is not None:
         open_read_only(store_dir)  # fail here, with a clear message, not in the server
         os.environ["LLMKG_STORE"] = str(store_dir.resolve())
     elif settings.store is None:
@@ -202,6 +223,68 @@ def load(files: tuple[Path, ...], store_dir: Path, graph: str | None) -> None:
     with progress as bar:
         loaded = load_files(list(files), store_dir, graph=graph, advance=bar.update)
     click.echo(f"loaded {loaded} quads into {store_dir}")
+
+
+@main.command()
+@click.option(
+    "--to",
+    "url",
+    help="Graph Store Protocol endpoint (default: LLMKG_GSP_URL), or Update endpoint with --via update (default: LLMKG_UPDATE_URL).",
+)
+@click.option(
+    "--via",
+    type=click.Choice(["gsp", "update"]),
+    default="gsp",
+    show_default=True,
+    help="SPARQL 1.1 Graph Store HTTP Protocol (PUT per graph) or SPARQL 1.1 Update.",
+)
+@click.option(
+    "--store",
+    "store_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Publish this existing store instead of building data/.",
+)
+@click.option(
+    "--batch",
+    default=1_000,
+    show_default=True,
+    type=click.IntRange(min=1),
+    help="Triples per request at most.",
+)
+@click.option(
+    "--parallel", default=4, show_default=True, type=click.IntRange(min=1), help="Requests at once."
+)
+@reports_errors
+def publish(url: str | None, via: Via, store_dir: Path | None, batch: int, parallel: int) -> None:
+    """Publish every graph (facts, provenance, ontology) to a SPARQL 1.1 service, replacing each.
+
+    Credentials come from LLMKG_STORE_USER, LLMKG_STORE_PASSWORD and LLMKG_STORE_AUTH.
+    """
+    settings = Settings()
+    endpoint = Endpoint.from_settings(settings)
+    if url is not None:
+        if via == "gsp":
+            endpoint = replace(endpoint, gsp_url=url)
+        else:
+            endpoint = replace(endpoint, update_url=url)
+    where = redact(publish_target(endpoint, via))
+    store = open_read_only(store_dir if store_dir is not None else ensure_store(settings).path)
+    progress: Any = click.progressbar(
+        length=len(store), label=f"publishing to {where}", file=sys.stderr
+    )
+    with progress as bar:
+        done = publish_graph(
+            store,
+            endpoint,
+            via=via,
+            batch=batch,
+            parallel=parallel,
+            advance=bar.update,
+        )
+    click.echo(
+        f"published {done.quads} quads in {done.graphs} graphs to {where} in {done.seconds:.1f} s "
+        f"({done.rate:,.0f} quads/s, {done.requests} requests)"
+    )
 
 
 @main.group("import", invoke_without_command=True)

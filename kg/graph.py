@@ -15,6 +15,7 @@ from kg.importers.saved import ImportedCatalogue, load_imports
 from kg.load import load_records, references
 from kg.rdf import build_graph
 from kg.records import Record
+from kg.remote import RemoteStore
 from kg.settings import Settings
 from kg.shapes import check_shapes
 from kg.vocabulary import PREFIXES, load_vocabulary
@@ -31,7 +32,7 @@ class KnowledgeGraph:
     Read-only once built."""
 
     records: Mapping[tuple[str, str], Record]
-    rdf: ox.Store
+    rdf: ox.Store | RemoteStore
     imports: tuple[ImportedCatalogue, ...] = ()
 
     def record(self, kind: str, id_: str) -> Record:

@@ -229,8 +229,9 @@ def search_entities(
     count = _solutions(kg, f"SELECT (COUNT(DISTINCT ?e) AS ?n) WHERE {{ {where} }}")
     rows = _solutions(
         kg,
-        f"SELECT ?e ?class (SAMPLE(?label) AS ?name) ({rank} AS ?rank) WHERE {{ {where} }}"
-        f" GROUP BY ?e ?class ORDER BY ?rank LCASE(STR(?name)) ?e LIMIT {int(limit)} OFFSET {int(offset)}",
+        # ordered outside the grouping subquery: Virtuoso cannot order by an aggregate's alias
+        f"SELECT * {{ SELECT ?e ?class (SAMPLE(?label) AS ?name) ({rank} AS ?rank) WHERE {{ {where} }}"
+        f" GROUP BY ?e ?class }} ORDER BY ?rank LCASE(STR(?name)) ?e LIMIT {int(limit)} OFFSET {int(offset)}",
     )
     items = [_summary(str(_text(r["e"])), str(_text(r["name"]))) for r in rows]
     return Page(total=int(str(_text(count[0]["n"]))), limit=limit, offset=offset, items=items)
@@ -431,13 +432,13 @@ def projects(
     values = " ".join(_iri(str(_text(r["e"]))) for r in matching)
     rows = _solutions(  # a second query: joined with the filters, the path is evaluated per row
         kg,
-        f"""SELECT ?e (SAMPLE(?l) AS ?label) (SAMPLE(?gm) AS ?model)
+        f"""SELECT * {{ SELECT ?e (SAMPLE(?l) AS ?label) (SAMPLE(?gm) AS ?model)
           (GROUP_CONCAT(DISTINCT ?code; separator=" ") AS ?places)
         WHERE {{ VALUES ?e {{ {values} }} ?e rdfs:label ?l .
           OPTIONAL {{ ?e llmkg:governanceModel/skos:notation ?gm }}
           OPTIONAL {{ {{ ?e llmkg:targetsRegion ?place }} UNION {{ ?e llmkg:developedBy/llmkg:basedIn ?place }}
                       ?place skos:notation ?c BIND(LCASE(?c) AS ?code) }} }}
-        GROUP BY ?e ORDER BY LCASE(STR(?label))""",
+        GROUP BY ?e }} ORDER BY LCASE(STR(?label))""",
     )
     return [
         ProjectSummary(

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Literal
 
-from pydantic import Field
+from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -20,6 +21,12 @@ class Settings(BaseSettings):
     build_dir: Path = ROOT / "build"
     imports_dir: Path = ROOT / "imports"
     store: Path | None = None
+    store_url: str | None = None
+    update_url: str | None = None
+    gsp_url: str | None = None
+    store_user: str | None = None
+    store_password: SecretStr | None = None
+    store_auth: Literal["basic", "digest"] = "basic"
     host: str = "127.0.0.1"
     port: int = 8000
     query_timeout: float = Field(10.0, gt=0)

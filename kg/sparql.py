@@ -14,6 +14,7 @@ from itertools import islice
 import pyoxigraph as ox
 
 from kg.errors import KGError, query_error
+from kg.remote import RemoteStore
 from kg.results import serialize_solutions
 from kg.vocabulary import PREFIXES
 
@@ -208,7 +209,7 @@ def refuse_outbound(sparql: str) -> None:
 
 
 def execute(
-    store: ox.Store,
+    store: ox.Store | RemoteStore,
     sparql: str,
     dataset: Dataset = Dataset(),
     *,
@@ -274,7 +275,7 @@ SERVICE_FORMATS = (
 )  # fmt: skip
 
 
-def service_description(endpoint: str, store: ox.Store) -> list[ox.Triple]:
+def service_description(endpoint: str, store: ox.Store | RemoteStore) -> list[ox.Triple]:
     """A SPARQL 1.1 Service Description of the endpoint at ``endpoint`` (no blank nodes)."""
     rdf_type = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
     service, dataset, default = (
@@ -301,7 +302,9 @@ def service_description(endpoint: str, store: ox.Store) -> list[ox.Triple]:
     return triples
 
 
-def describe_service(endpoint: str, store: ox.Store, *, accept: str | None = None) -> Answer:
+def describe_service(
+    endpoint: str, store: ox.Store | RemoteStore, *, accept: str | None = None
+) -> Answer:
     """The service description, serialized as negotiated (Turtle by default)."""
     media = negotiate(accept, list(GRAPH_TYPES))
     body = (

@@ -22,6 +22,7 @@ import pyoxigraph as ox
 
 from kg.errors import KGError
 from kg.graph import build
+from kg.remote import Endpoint, RemoteStore
 from kg.settings import ROOT, Settings
 
 logger = logging.getLogger(__name__)
@@ -115,6 +116,13 @@ def open_read_only(path: Path) -> ox.Store:
         return ox.Store.read_only(str(path))
     except OSError as exc:
         raise StoreError(f"cannot open the store at {path}: {exc}") from None
+
+
+def open_store(source: Path | Endpoint) -> ox.Store | RemoteStore:
+    """The store to read: an on-disk store directory, opened read-only, or a remote service."""
+    if isinstance(source, Endpoint):
+        return RemoteStore(source)
+    return open_read_only(source)
 
 
 class _CountingReader:

@@ -1,8 +1,9 @@
 """A pool of worker processes that run SPARQL queries with a hard deadline.
 
 A pyoxigraph query cannot be interrupted from Python, so each query runs in a worker process
-that has the store open read-only. When a query passes its deadline, its worker is killed and
-replaced, and the caller gets a ``QueryTimeoutError``; the other workers keep answering.
+that has the store open read-only (or that sends it to a remote SPARQL service). When a query
+passes its deadline, its worker is killed and replaced, and the caller gets a
+``QueryTimeoutError``; the other workers keep answering.
 Requests beyond the workers wait in a bounded queue; past it, ``OverloadedError``.
 """
 
@@ -19,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from kg.errors import KGError
+from kg.remote import Endpoint, RemoteStore
 from kg.sparql import Answer, Dataset, execute
 
 logger = logging.getLogger(__name__)
@@ -52,17 +54,19 @@ class Job:
     max_rows: int | None = None
 
 
-def _serve(conn: Connection, store_path: str) -> None:
+def _serve(conn: Connection, source: Path | Endpoint) -> None:
     """The loop of one worker process: open the store, then answer jobs until the pipe closes."""
     import pyoxigraph as ox
 
-    store = ox.Store.read_only(store_path)
+    store = RemoteStore(source) if isinstance(source, Endpoint) else ox.Store.read_only(str(source))
     conn.send("ready")
     while True:
         try:
             job: Job = conn.recv()
         except (EOFError, OSError):
             return
+        if isinstance(store, RemoteStore):  # read no more of a CONSTRUCT than the cap shows
+            store.max_triples = None if job.max_rows is None else job.max_rows + 1
         try:
             reply: Answer | KGError = execute(
                 store,
@@ -110,12 +114,13 @@ class _Worker:
 
 
 class QueryPool:
-    """Worker processes over the on-disk store at ``store_path``.
+    """Worker processes over the on-disk store at ``source``, or over a remote service.
 
     Parameters
     ----------
-    store_path
-        An Oxigraph store directory; each worker opens it read-only.
+    source
+        An Oxigraph store directory, which each worker opens read-only, or the endpoint of a
+        remote SPARQL service, to which each worker sends its queries.
     workers
         Number of worker processes: queries that run at once.
     timeout
@@ -124,8 +129,10 @@ class QueryPool:
         Requests that may wait for a worker; more are refused with ``OverloadedError``.
     """
 
-    def __init__(self, store_path: Path, *, workers: int, timeout: float, max_waiting: int) -> None:
-        self.store_path = str(store_path)
+    def __init__(
+        self, source: Path | Endpoint, *, workers: int, timeout: float, max_waiting: int
+    ) -> None:
+        self.source = source
         self.size = workers
         self.timeout = timeout
         self.max_waiting = max_waiting
@@ -140,7 +147,7 @@ class QueryPool:
 
     def _spawn(self) -> _Worker:
         parent, child = _CONTEXT.Pipe()
-        process = _CONTEXT.Process(target=_serve, args=(child, self.store_path), daemon=True)
+        process = _CONTEXT.Process(target=_serve, args=(child, self.source), daemon=True)
         process.start()
         child.close()
         try:

@@ -6,6 +6,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 
 from api.problems import problem
+from kg.errors import KGError
 
 router = APIRouter(tags=["operations"])
 
@@ -22,11 +23,14 @@ def healthz() -> dict[str, str]:
     responses={503: {"description": "Not ready: no query worker alive"}},
 )
 def readyz(request: Request) -> JSONResponse:
-    """The store is open and query workers are alive; 503 while none is."""
+    """The store answers and query workers are alive; 503 while none is, or the store is away."""
     pool = request.app.state.pool
-    body = {"status": "ready", "workers": pool.ready, "quads": len(request.app.state.kg.rdf)}
     if pool.ready == 0:
         return problem(
             request, 503, "Not ready", "no query worker is alive", headers={"Retry-After": "1"}
         )
-    return JSONResponse(body)
+    try:
+        quads = len(request.app.state.kg.rdf)
+    except KGError as exc:  # a remote store that does not answer
+        return problem(request, 503, "Not ready", str(exc), headers={"Retry-After": "1"})
+    return JSONResponse({"status": "ready", "workers": pool.ready, "quads": quads})
