@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import threading
 import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -16,6 +17,7 @@ from api.routes import catalog, entities, health, sparql
 from kg.errors import KGError
 from kg.graph import KnowledgeGraph
 from kg.remote import Endpoint, RemoteStore, redact
+from kg.search import SearchIndex
 from kg.settings import Settings
 from kg.store import ensure_store, open_store
 from kg.workers import QueryPool
@@ -63,6 +65,18 @@ class AccessLog:
             )
 
 
+def warm_up(app: FastAPI, kg: KnowledgeGraph) -> None:
+    """Build the search index, then count the quads, for the app to use once ready."""
+    start = time.perf_counter()
+    try:
+        app.state.search = SearchIndex.build(kg)
+        app.state.quads = len(kg.rdf)
+    except KGError:
+        logger.exception("warm-up failed; search stays unavailable")
+        return
+    logger.info("ready in %.1f s: %d quads", time.perf_counter() - start, app.state.quads)
+
+
 def store_source(settings: Settings) -> Path | Endpoint:
     """The store to serve: the remote service at ``settings.store_url``, ``settings.store``
     as it is, or data/ built into build/store."""
@@ -95,9 +109,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        # Slow on large stores (about 30 s at 10 million quads): off the start-up path;
+        # /readyz answers 503 until it is done.
+        threading.Thread(target=warm_up, args=(app, kg), name="warm-up", daemon=True).start()
         await pool.start()
         where = redact(source.query_url or "") if isinstance(source, Endpoint) else source
-        logger.info("serving %s: %d quads", where, len(kg.rdf))
+        logger.info("serving %s", where)
         yield
         await pool.close()  # graceful shutdown: uvicorn has drained the requests
         if isinstance(store, RemoteStore):
@@ -105,6 +122,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     app = FastAPI(title="open-llm-kg", version="0.1.0", description=DESCRIPTION, lifespan=lifespan)
     app.state.kg = kg
+    app.state.search = None  # set by warm_up
+    app.state.quads = None  # set by warm_up
     app.state.pool = pool
     app.state.settings = settings
 

@@ -290,7 +290,8 @@ def report(
             == 1
         )
         ratio = by_target["open-llm-kg"] / by_target["oxigraph server"]
-        ratios.append(ratio)
+        if not math.isnan(ratio):
+            ratios.append(ratio)
         speedup = (
             by_target["rdflib-endpoint"] / by_target["open-llm-kg"]
             if "rdflib-endpoint" in by_target

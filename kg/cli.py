@@ -222,7 +222,7 @@ def load(files: tuple[Path, ...], store_dir: Path, graph: str | None) -> None:
     progress: Any = click.progressbar(length=total, label="loading", file=sys.stderr)
     with progress as bar:
         loaded = load_files(list(files), store_dir, graph=graph, advance=bar.update)
-    click.echo(f"loaded {loaded} quads into {store_dir}")
+    click.echo(f"loaded {len(files)} file(s); {store_dir} holds {loaded} quads")
 
 
 @main.command()

@@ -16,6 +16,7 @@ from pydantic import BaseModel, Field
 from kg.errors import KGError, NotFoundError
 from kg.graph import KnowledgeGraph
 from kg.records import KINDS
+from kg.search import SearchIndex
 from kg.vocabulary import ID, PREFIXES
 
 Direction = Literal["in", "out", "both"]
@@ -188,6 +189,7 @@ def require_place(kg: KnowledgeGraph, code: str) -> str:
 
 def search_entities(
     kg: KnowledgeGraph,
+    index: SearchIndex,
     *,
     kind: str | None = None,
     q: str | None = None,
@@ -201,40 +203,31 @@ def search_entities(
     kind and ``region`` to entities based in, targeting, or developed by organizations based
     in that place or any place within it.
     """
-    patterns = ["?e dcterms:identifier ?id ; rdfs:label ?label ; a ?class ."]
     if kind is not None:
         require_kind(kind)
-        patterns.append(f"VALUES ?class {{ {_iri(CLASS_OF_KIND[kind])} }}")
-    else:
-        patterns.append(f"VALUES ?class {{ {' '.join(_iri(c) for c in CLASS_OF_KIND.values())} }}")
-    if region is not None:
-        place = require_place(kg, region)
-        patterns.append(
-            "{ ?e llmkg:basedIn|llmkg:targetsRegion ?pl } UNION { ?e llmkg:developedBy/llmkg:basedIn ?pl }"
-            f" ?pl skos:broader* {_iri(place)} ."
-        )
-    rank = "0"
-    if q:
-        needle = _literal(q.lower())
-        patterns.append(
-            "OPTIONAL { ?e skos:altLabel ?alias }"
-            f" BIND(LCASE(STR(COALESCE(?alias, ?label))) AS ?a) BIND(LCASE(STR(?label)) AS ?l)"
-            f" FILTER(CONTAINS(?l, {needle}) || CONTAINS(?a, {needle}) || CONTAINS(LCASE(?id), {needle}))"
-        )
-        rank = (
-            f"MIN(IF(?l = {needle} || ?a = {needle} || LCASE(?id) = {needle}, 0,"
-            f" IF(STRSTARTS(?l, {needle}) || STRSTARTS(?a, {needle}), 1, 2)))"
-        )
-    where = " ".join(patterns)
-    count = _solutions(kg, f"SELECT (COUNT(DISTINCT ?e) AS ?n) WHERE {{ {where} }}")
+    within = None if region is None else _in_region(kg, region)
+    matches = index.search(q, kinds={kind} if kind else None, within=within)
+    items = [
+        EntitySummary(kind=e.kind, id=e.id, iri=e.iri, label=e.label)
+        for e in matches[offset : offset + limit]
+    ]
+    return Page(total=len(matches), limit=limit, offset=offset, items=items)
+
+
+def _in_region(kg: KnowledgeGraph, region: str) -> set[str]:
+    """IRIs of entities based in, targeting, or developed by organizations based in ``region``.
+
+    Two queries: the places within the region first, so that the join starts small.
+    """
+    place = require_place(kg, region)
+    places = _solutions(kg, f"SELECT ?pl WHERE {{ ?pl skos:broader* {_iri(place)} }}")
+    values = " ".join(_iri(str(_text(r["pl"]))) for r in places)
     rows = _solutions(
         kg,
-        # ordered outside the grouping subquery: Virtuoso cannot order by an aggregate's alias
-        f"SELECT * {{ SELECT ?e ?class (SAMPLE(?label) AS ?name) ({rank} AS ?rank) WHERE {{ {where} }}"
-        f" GROUP BY ?e ?class }} ORDER BY ?rank LCASE(STR(?name)) ?e LIMIT {int(limit)} OFFSET {int(offset)}",
+        f"""SELECT DISTINCT ?e WHERE {{ VALUES ?pl {{ {values} }}
+          {{ ?e llmkg:basedIn|llmkg:targetsRegion ?pl }} UNION {{ ?o llmkg:basedIn ?pl . ?e llmkg:developedBy ?o }} }}""",
     )
-    items = [_summary(str(_text(r["e"])), str(_text(r["name"]))) for r in rows]
-    return Page(total=int(str(_text(count[0]["n"]))), limit=limit, offset=offset, items=items)
+    return {str(_text(r["e"])) for r in rows}
 
 
 def _summary(iri: str, label: str) -> EntitySummary:
@@ -420,16 +413,14 @@ def projects(
                 f"unknown governance model {governance_model!r}{hint}; models: {', '.join(sorted(known))}"
             )
         filters.append(f"?e llmkg:governanceModel {_iri(iri)} .")
-    if region is not None:
-        place = require_place(kg, region)
-        filters.append(
-            "{ ?e llmkg:targetsRegion ?pl } UNION { ?e llmkg:developedBy/llmkg:basedIn ?pl }"
-            f" ?pl skos:broader* {_iri(place)} ."
-        )
     matching = _solutions(
         kg, f"SELECT DISTINCT ?e WHERE {{ ?e a llmkg:Project . {' '.join(filters)} }}"
     )
-    values = " ".join(_iri(str(_text(r["e"]))) for r in matching)
+    iris = [str(_text(r["e"])) for r in matching]
+    if region is not None:
+        within = _in_region(kg, region)
+        iris = [i for i in iris if i in within]
+    values = " ".join(_iri(i) for i in iris)
     rows = _solutions(  # a second query: joined with the filters, the path is evaluated per row
         kg,
         f"""SELECT * {{ SELECT ?e (SAMPLE(?l) AS ?label) (SAMPLE(?gm) AS ?model)

@@ -275,8 +275,11 @@ SERVICE_FORMATS = (
 )  # fmt: skip
 
 
-def service_description(endpoint: str, store: ox.Store | RemoteStore) -> list[ox.Triple]:
-    """A SPARQL 1.1 Service Description of the endpoint at ``endpoint`` (no blank nodes)."""
+def service_description(endpoint: str, quads: int | None = None) -> list[ox.Triple]:
+    """A SPARQL 1.1 Service Description of the endpoint at ``endpoint`` (no blank nodes).
+
+    ``quads``, when known, is the size of the default graph (void:triples).
+    """
     rdf_type = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
     service, dataset, default = (
         ox.NamedNode(endpoint + s) for s in ("", "#dataset", "#default-graph")
@@ -294,8 +297,11 @@ def service_description(endpoint: str, store: ox.Store | RemoteStore) -> list[ox
         ox.Triple(dataset, rdf_type, sd("Dataset")),
         ox.Triple(dataset, sd("defaultGraph"), default),
         ox.Triple(default, rdf_type, sd("Graph")),
-        ox.Triple(default, ox.NamedNode("http://rdfs.org/ns/void#triples"), ox.Literal(len(store))),
     ]
+    if quads is not None:
+        triples.append(
+            ox.Triple(default, ox.NamedNode("http://rdfs.org/ns/void#triples"), ox.Literal(quads))
+        )
     triples += [
         ox.Triple(service, sd("resultFormat"), ox.NamedNode(FORMATS + f)) for f in SERVICE_FORMATS
     ]
@@ -303,13 +309,13 @@ def service_description(endpoint: str, store: ox.Store | RemoteStore) -> list[ox
 
 
 def describe_service(
-    endpoint: str, store: ox.Store | RemoteStore, *, accept: str | None = None
+    endpoint: str, quads: int | None = None, *, accept: str | None = None
 ) -> Answer:
     """The service description, serialized as negotiated (Turtle by default)."""
     media = negotiate(accept, list(GRAPH_TYPES))
     body = (
         ox.serialize(
-            service_description(endpoint, store), format=GRAPH_TYPES[media], prefixes={"sd": SD}
+            service_description(endpoint, quads), format=GRAPH_TYPES[media], prefixes={"sd": SD}
         )
         or b""
     )

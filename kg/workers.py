@@ -42,6 +42,14 @@ class OverloadedError(KGError):
     retry_after = 1
 
 
+class WarmingUpError(KGError):
+    """The server has started but is not ready for this yet."""
+
+    title = "Warming up"
+    status = 503
+    retry_after = 2
+
+
 @dataclass(frozen=True)
 class Job:
     """One query for a worker: everything ``kg.sparql.execute`` needs."""

@@ -259,4 +259,5 @@ def test_lookups_report_a_store_that_went_away(fixture_settings: Settings, tmp_p
     assert response.status_code == 502
     assert response.json()["title"] == "Store unavailable"
     assert response.json()["detail"].startswith(f"cannot reach {running.query}: ")
-    assert ready.status_code == 200  # the count is reused for a minute
+    assert ready.status_code == 503  # take this instance out of rotation while its store is away
+    assert ready.json()["detail"].startswith(f"cannot reach {running.query}: ")

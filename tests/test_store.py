@@ -115,7 +115,7 @@ def test_kg_load_then_kg_serve_store(tmp_path: Path) -> None:
         env=env,
         check=True,
     )
-    assert loaded.stdout == f"loaded 2 quads into {tmp_path / 's'}\n"
+    assert loaded.stdout == f"loaded 1 file(s); {tmp_path / 's'} holds 2 quads\n"
     port = free_port()
     server = subprocess.Popen(
         [sys.executable, "-m", "kg", "serve", "--port", str(port), "--store", str(tmp_path / "s")],

@@ -10,6 +10,7 @@ from api.deps import KG
 from api.jsonld import jsonld_response, wants_jsonld
 from kg import lookup
 from kg.lookup import Direction, Entity, LinkFact, Page
+from kg.workers import WarmingUpError
 
 router = APIRouter(tags=["entities"])
 
@@ -35,7 +36,12 @@ def search(
     offset: Annotated[int, Query(ge=0)] = 0,
 ) -> Page | Response:
     """Entities whose label, alias or id contains `q` (exact matches first), by kind and region, a page at a time."""
-    page = lookup.search_entities(kg, kind=type, q=q, region=region, limit=limit, offset=offset)
+    index = request.app.state.search
+    if index is None:
+        raise WarmingUpError("the search index is being built; retry in a few seconds")
+    page = lookup.search_entities(
+        kg, index, kind=type, q=q, region=region, limit=limit, offset=offset
+    )
     return jsonld_response(page.model_dump()) if wants_jsonld(request) else page
 
 

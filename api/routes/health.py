@@ -20,17 +20,23 @@ def healthz() -> dict[str, str]:
 @router.get(
     "/readyz",
     summary="Readiness",
-    responses={503: {"description": "Not ready: no query worker alive"}},
+    responses={
+        503: {"description": "Not ready: no query worker alive, the store away, or warming up"}
+    },
 )
 def readyz(request: Request) -> JSONResponse:
-    """The store answers and query workers are alive; 503 while none is, or the store is away."""
-    pool = request.app.state.pool
-    if pool.ready == 0:
-        return problem(
-            request, 503, "Not ready", "no query worker is alive", headers={"Retry-After": "1"}
-        )
-    try:
-        quads = len(request.app.state.kg.rdf)
-    except KGError as exc:  # a remote store that does not answer
-        return problem(request, 503, "Not ready", str(exc), headers={"Retry-After": "1"})
-    return JSONResponse({"status": "ready", "workers": pool.ready, "quads": quads})
+    """Query workers are alive, the store answers, and the search index is built; else 503."""
+    state = request.app.state
+    not_ready = None
+    if state.pool.ready == 0:
+        not_ready = "no query worker is alive"
+    elif state.search is None:
+        not_ready = "the search index is being built"
+    else:
+        try:
+            state.kg.query("ASK {}")
+        except KGError as exc:  # a remote store that does not answer
+            not_ready = str(exc)
+    if not_ready:
+        return problem(request, 503, "Not ready", not_ready, headers={"Retry-After": "1"})
+    return JSONResponse({"status": "ready", "workers": state.pool.ready, "quads": state.quads})

@@ -66,7 +66,7 @@ async def _run(
     fmt = _one(params.get("format", []), "format")
     endpoint = str(request.url.replace(query=""))
     if sparql is None:
-        answer = describe_service(endpoint, kg.rdf, accept=accept)
+        answer = describe_service(endpoint, request.app.state.quads, accept=accept)
     else:
         if len(sparql) > settings.max_query_chars:
             raise PayloadTooLargeError(
