@@ -60,3 +60,10 @@ class NotFoundError(KGError):
 
     title = "Not found"
     status = 404
+
+
+class ParameterError(KGError):
+    """An unknown network, metric, kind, phase or confidence was asked for."""
+
+    title = "Bad parameter"
+    status = 400

@@ -9,9 +9,11 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 import pyoxigraph as ox
+from networkx import MultiDiGraph
 
 from kg.errors import NotFoundError, QueryError
 from kg.load import load_records, references
+from kg.network import to_networkx
 from kg.rdf import build_graph
 from kg.records import KINDS, Record
 from kg.settings import Settings
@@ -46,10 +48,14 @@ one per record kind (``model:bloom``) and per concept scheme (``lifecycle-phase:
 
 @dataclass(frozen=True)
 class KnowledgeGraph:
-    """The built graph: validated records and their RDF store. Read-only once built."""
+    """The built graph: validated records, their RDF store and its networkx projection.
+
+    Read-only once built. ``nx`` is :func:`kg.network.to_networkx` of ``rdf``.
+    """
 
     records: Mapping[tuple[str, str], Record]
     rdf: ox.Store
+    nx: MultiDiGraph
 
     def record(self, kind: str, id_: str) -> Record:
         """The record ``kind/id_``, or NotFoundError naming the closest id."""
@@ -95,7 +101,7 @@ class KnowledgeGraph:
 
 
 def build(settings: Settings) -> KnowledgeGraph:
-    """Load, validate and build the knowledge graph: the only place the pipeline is chained.
+    """Load, validate, build and project the knowledge graph: the only place the pipeline is chained.
 
     Raises
     ------
@@ -109,4 +115,4 @@ def build(settings: Settings) -> KnowledgeGraph:
     store = build_graph(records, settings.ontology_dir)
     check_shapes(store, settings.ontology_dir / "shapes.ttl")
     logger.info("built %d quads from %d records", len(store), len(records))
-    return KnowledgeGraph({(r.kind, r.id): r for r in records}, store)
+    return KnowledgeGraph({(r.kind, r.id): r for r in records}, store, to_networkx(store))
