@@ -13,8 +13,8 @@ import logging
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from itertools import chain, combinations
-from typing import Any
+from itertools import combinations
+from typing import Any, NamedTuple
 
 import networkx as nx
 import pyoxigraph as ox
@@ -221,8 +221,7 @@ ITEM_KINDS = (
 """Kinds of the items actors share: projects and artifacts (not licenses or publications)."""
 
 
-@dataclass(frozen=True)
-class Tie:
+class Tie(NamedTuple):
     """``member`` (an actor or a project) is tied to ``item`` by ``relation``.
 
     ``via`` is the project or artifact in between for a two-step tie: an actor that
@@ -247,22 +246,25 @@ class SharedItem:
     label: str
 
 
-def _weakest(*confidences: str) -> str:
-    return min(confidences, key=CONFIDENCES.index)
+def _weakest(a: str, b: str) -> str:
+    return a if CONFIDENCES.index(a) < CONFIDENCES.index(b) else b
 
 
-def _uses(G: nx.MultiDiGraph, member: str, anchor: str, link: dict[str, Any]) -> Iterator[Tie]:
-    """Ties of ``member`` to what ``anchor`` uses, ``link`` being how member reaches anchor."""
-    for _, used, relation, d in G.out_edges(anchor, keys=True, data=True):
-        if relation in USES and kind_of(used) in ITEM_KINDS:
-            yield Tie(
-                member,
-                used,
-                relation,
-                None if anchor == member else anchor,
-                d["phase"] or link["phase"],
-                _weakest(d["confidence"], link["confidence"]),
-            )
+Links = dict[str, dict[str, dict[str, Any]]]
+"""The links of one node, as networkx keeps them: {other node: {relation: attributes}}."""
+
+
+def _uses(links: Links, member: str, anchor: str, link: dict[str, Any]) -> Iterator[Tie]:
+    """Ties of ``member`` to what ``anchor`` uses (``links``: anchor's out-links), ``link``
+    being how member reaches anchor."""
+    via = None if anchor == member else anchor
+    for used, relations in links.items():
+        if kind_of(used) not in ITEM_KINDS:
+            continue
+        for relation, d in relations.items():
+            if relation in USES:
+                confidence = _weakest(d["confidence"], link["confidence"])
+                yield Tie(member, used, relation, via, d["phase"] or link["phase"], confidence)
 
 
 def actor_ties(G: nx.MultiDiGraph) -> Iterator[Tie]:
@@ -273,15 +275,18 @@ def actor_ties(G: nx.MultiDiGraph) -> Iterator[Tie]:
     that something it develops uses (:data:`USES`): an actor whose model is trained on
     a dataset is tied to that dataset.
     """
-    for u, v, relation, d in G.edges(keys=True, data=True):
-        if relation not in ACTOR_ROLES:
-            continue
-        actor, item = (u, v) if ACTOR_ROLES[relation] else (v, u)
-        if kind_of(actor) != "organization" or kind_of(item) not in ITEM_KINDS:
-            continue
-        yield Tie(actor, item, relation, None, d["phase"], d["confidence"])
-        if relation == "developed_by":
-            yield from _uses(G, actor, item, d)
+    succ: dict[str, Links] = dict(G.adjacency())
+    for u, links in succ.items():
+        for v, relations in links.items():
+            for relation, d in relations.items():
+                if relation not in ACTOR_ROLES:
+                    continue
+                actor, item = (u, v) if ACTOR_ROLES[relation] else (v, u)
+                if kind_of(actor) != "organization" or kind_of(item) not in ITEM_KINDS:
+                    continue
+                yield Tie(actor, item, relation, None, d["phase"], d["confidence"])
+                if relation == "developed_by":
+                    yield from _uses(succ[item], actor, item, d)
 
 
 PROJECT_ROLES = ("developed_by", "funded_by", "partner_of", "contributes_to")
@@ -295,18 +300,18 @@ def project_ties(G: nx.MultiDiGraph) -> Iterator[Tie]:
     artifacts uses (:data:`USES`).
     """
     own = {"phase": None, "confidence": CONFIDENCES[-1]}
+    succ: dict[str, Links] = dict(G.adjacency())
+    pred: dict[str, Links] = dict(G.reverse(copy=False).adjacency())
     for project in (n for n, k in G.nodes(data="kind") if k == "project"):
-        yield from _uses(G, project, project, own)
-        links = chain(
-            G.in_edges(project, keys=True, data=True), G.out_edges(project, keys=True, data=True)
-        )
-        for u, v, relation, d in links:
-            other = u if v == project else v
-            if relation in PROJECT_ROLES and kind_of(other) == "organization":
-                yield Tie(project, other, relation, None, d["phase"], d["confidence"])
-            elif relation == "part_of_project" and v == project:
-                yield Tie(project, other, relation, None, d["phase"], d["confidence"])
-                yield from _uses(G, project, other, d)
+        yield from _uses(succ[project], project, project, own)
+        for links, incoming in ((succ[project], False), (pred[project], True)):
+            for other, relations in links.items():
+                for relation, d in relations.items():
+                    if relation in PROJECT_ROLES and kind_of(other) == "organization":
+                        yield Tie(project, other, relation, None, d["phase"], d["confidence"])
+                    elif relation == "part_of_project" and incoming:
+                        yield Tie(project, other, relation, None, d["phase"], d["confidence"])
+                        yield from _uses(succ[other], project, other, d)
 
 
 def select_ties(
@@ -317,7 +322,7 @@ def select_ties(
     artifact_kind: str | None = None,
     min_confidence: str | None = None,
 ) -> list[Tie]:
-    """The ties that pass the filters, sorted.
+    """The ties that pass the filters, without repeats, in their order.
 
     Parameters
     ----------
@@ -352,7 +357,7 @@ def select_ties(
     if phase is not None:
         in_phase = {t.item for t in kept if t.phase == phase}
         kept = [t for t in kept if t.item in in_phase]
-    return sorted(set(kept), key=lambda t: (t.member, t.item, t.relation, t.via or ""))
+    return list(dict.fromkeys(kept))
 
 
 def _check(name: str, value: str | None, allowed: Iterable[str]) -> None:
