@@ -21,9 +21,9 @@ GOVERNANCE_MODELS = ("single-company", "single-research-institute", "company-spo
 
 
 def synthetic_projection(
-    real: nx.MultiDiGraph, nodes: int, edges: int, *, locality: float = 0.8, seed: int = 0
+    real: nx.MultiDiGraph, nodes: int, edges: int, *, locality: float = 0.9, seed: int = 0
 ) -> nx.MultiDiGraph:
-    """A MultiDiGraph of ``nodes`` nodes and about ``edges`` edges with the mix of ``real``."""
+    """A MultiDiGraph of ``nodes`` nodes and ``edges`` edges with the mix of ``real``."""
     rng = random.Random(seed)
     kinds = Counter(kind for _, kind in real.nodes(data="kind"))
     mix = Counter((kind_of(u), r, kind_of(v)) for u, v, r in real.edges(keys=True))
@@ -48,17 +48,23 @@ def synthetic_projection(
                 kind=kind,
                 label=node.split("/")[1].upper(),
                 region=rng.choice(("us", "de", "sg", "europe")),
-                organization_type=rng.choice(ORGANIZATION_TYPES) if kind == "organization" else None,
+                organization_type=rng.choice(ORGANIZATION_TYPES)
+                if kind == "organization"
+                else None,
                 governance_model=rng.choice(GOVERNANCE_MODELS) if kind == "project" else None,
             )
     total = sum(mix.values())
-    for (source, relation, target), count in sorted(mix.items()):
-        for _ in range(round(count * edges / total)):
+    wanted = {key: round(count * edges / total) for key, count in sorted(mix.items())}
+    wanted[max(wanted, key=wanted.__getitem__)] += edges - sum(wanted.values())
+    for (source, relation, target), count in wanted.items():
+        added = 0
+        while added < count:
             u = rng.choice(by_kind[source])
             nearby = local.get((target, home[u]))
             v = rng.choice(nearby if nearby and rng.random() < locality else by_kind[target])
-            if u == v:
+            if u == v or G.has_edge(u, v, relation):
                 continue
+            added += 1
             G.add_edge(
                 u,
                 v,

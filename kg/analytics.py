@@ -2,9 +2,10 @@
 
 Each metric takes an undirected network from :mod:`kg.network` and returns a dict from
 node to value. Small networks are computed with networkx, the reference; large ones
-(more than :data:`COMPILED_ABOVE` nodes) with the compiled paths of :mod:`kg.scale`,
-which give the same numbers. Betweenness and closeness are exact up to
-:data:`SAMPLE_ABOVE` nodes and estimated from :data:`SAMPLES` seeded sources above.
+(more than :data:`COMPILED_ABOVE` nodes and links) with the compiled paths of
+:mod:`kg.scale`, which give the same numbers. Betweenness and closeness are exact while
+nodes times links stay within :data:`EXACT_WORK`, and estimated from :data:`SAMPLES`
+seeded sources above.
 docs/analytics.md says what each metric means for collaboration.
 """
 
@@ -36,10 +37,10 @@ logger = logging.getLogger(__name__)
 Backend = Literal["auto", "networkx", "compiled"]
 Values = dict[str, float]
 
-COMPILED_ABOVE = 1_000
-"""Nodes above which ``backend="auto"`` uses the compiled paths."""
-SAMPLE_ABOVE = 5_000
-"""Nodes above which betweenness and closeness are estimated from sampled sources."""
+COMPILED_ABOVE = 5_000
+"""Nodes plus links above which ``backend="auto"`` uses the compiled paths."""
+EXACT_WORK = 10**8
+"""Nodes times links above which betweenness and closeness are estimated from sources."""
 SAMPLES = 64
 """Sources sampled for betweenness and closeness on large networks."""
 SEED = 42
@@ -57,17 +58,18 @@ NETWORKS: dict[str, Callable[..., nx.Graph]] = {
 def _compiled(H: nx.Graph, backend: Backend) -> bool:
     if backend not in ("auto", "networkx", "compiled"):
         raise ParameterError(unknown("backend", backend, ["auto", "networkx", "compiled"]))
-    return backend == "compiled" or (backend == "auto" and len(H) > COMPILED_ABOVE)
+    large = len(H) + H.number_of_edges() > COMPILED_ABOVE
+    return backend == "compiled" or (backend == "auto" and large)
 
 
 def sources(H: nx.Graph, samples: int | None, seed: int = SEED) -> list[str] | None:
     """The sampled sources for betweenness and closeness, or None for the exact values.
 
-    ``samples=None`` samples :data:`SAMPLES` sources above :data:`SAMPLE_ABOVE` nodes;
-    the draw is networkx's (``random.Random(seed).sample(list(H), samples)``).
+    ``samples=None`` samples :data:`SAMPLES` sources when nodes times links exceed
+    :data:`EXACT_WORK`; the draw is networkx's (``random.Random(seed).sample(list(H), k)``).
     """
     if samples is None:
-        samples = SAMPLES if len(H) > SAMPLE_ABOVE else len(H)
+        samples = SAMPLES if len(H) * H.number_of_edges() > EXACT_WORK else len(H)
     if samples >= len(H):
         return None
     return random.Random(seed).sample(list(H), samples)  # noqa: S311 (not security)
@@ -104,7 +106,7 @@ def betweenness(
     """
     chosen = sources(H, samples, seed)
     if _compiled(H, backend):
-        return scale.betweenness(H) if chosen is None else scale.sampled_betweenness(H, chosen)
+        return scale.betweenness(H, chosen)
     k = None if chosen is None else len(chosen)
     return dict(nx.betweenness_centrality(H, k=k, seed=seed))
 
@@ -123,14 +125,14 @@ def closeness(
     """
     chosen = sources(H, samples, seed)
     if _compiled(H, backend):
-        return scale.closeness(H) if chosen is None else scale.sampled_closeness(H, chosen)
+        return scale.closeness(H, chosen)
     if chosen is None:
         return dict(nx.closeness_centrality(H))
     return _sampled_closeness(H, chosen)
 
 
 def _sampled_closeness(H: nx.Graph, chosen: list[str]) -> Values:
-    """The estimator of :func:`kg.scale.sampled_closeness`, in networkx."""
+    """The estimator of :func:`kg.scale.closeness`, in networkx."""
     n = len(H)
     distance = dict.fromkeys(H, 0.0)
     reached = dict.fromkeys(H, 0)
@@ -162,7 +164,7 @@ def eigenvector(H: nx.Graph, *, backend: Backend = "auto") -> Values:
     if H.number_of_edges() == 0:
         return dict.fromkeys(H, 1 / len(H) ** 0.5)
     if _compiled(H, backend):
-        return scale.eigenvector(H, max_iter=1000)
+        return scale.eigenvector(H)
     return dict(nx.eigenvector_centrality(H, weight="weight", max_iter=1000))
 
 
@@ -223,7 +225,7 @@ def bridges(H: nx.Graph, *, backend: Backend = "auto") -> list[tuple[str, str]]:
     >>> bridges(nx.relabel_nodes(nx.barbell_graph(3, 0), str))
     [('2', '3')]
     """
-    found = scale.bridges(H) if _compiled(H, backend) else nx.bridges(H)
+    found = scale.cuts(H)[0] if _compiled(H, backend) else nx.bridges(H)
     return sorted((min(u, v), max(u, v)) for u, v in found)
 
 
@@ -235,7 +237,7 @@ def articulation_points(H: nx.Graph, *, backend: Backend = "auto") -> list[str]:
     >>> articulation_points(nx.relabel_nodes(nx.barbell_graph(3, 0), str))
     ['2', '3']
     """
-    found = scale.articulation_points(H) if _compiled(H, backend) else nx.articulation_points(H)
+    found = scale.cuts(H)[1] if _compiled(H, backend) else nx.articulation_points(H)
     return sorted(found)
 
 
@@ -247,11 +249,16 @@ def centralization(H: nx.Graph) -> float:
     >>> centralization(nx.star_graph(4)), centralization(nx.cycle_graph(5))
     (1.0, 0.0)
     """
-    n = len(H)
+    degrees = [d for _, d in H.degree()]
+    return _centralization(degrees)
+
+
+def _centralization(degrees: list[int]) -> float:
+    n = len(degrees)
     if n < 3:
         return 0.0
-    degrees = [d for _, d in H.degree()]
-    return float(sum(max(degrees) - d for d in degrees) / ((n - 1) * (n - 2)))
+    top = max(degrees)
+    return float(sum(top - d for d in degrees) / ((n - 1) * (n - 2)))
 
 
 @dataclass(frozen=True)
@@ -293,20 +300,15 @@ def governance_models(G: nx.MultiDiGraph) -> dict[str, set[str]]:
 def governance_table(G: nx.MultiDiGraph, H: nx.Graph) -> list[GovernanceRow]:
     """Density and degree centralization of ``H`` restricted to each governance model's part."""
     tied = governance_models(G)
+    adjacency = dict(H.adjacency())
     rows = []
     for model in sorted({m for models in tied.values() for m in models}):
-        S = H.subgraph(n for n in H if model in tied.get(n, ()))
-        projects = sum(1 for n, m in G.nodes(data="governance_model") if m == model)
-        rows.append(
-            GovernanceRow(
-                model,
-                projects,
-                len(S),
-                S.number_of_edges(),
-                float(nx.density(S)),
-                centralization(S),
-            )
-        )
+        part = {n for n in H if model in tied.get(n, ())}
+        degrees = [len(adjacency[n].keys() & part) for n in part]
+        n, edges = len(part), sum(degrees) // 2
+        density = 2 * edges / (n * (n - 1)) if n > 1 else 0.0
+        projects = sum(1 for _, m in G.nodes(data="governance_model") if m == model)
+        rows.append(GovernanceRow(model, projects, n, edges, density, _centralization(degrees)))
     return rows
 
 

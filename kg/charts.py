@@ -29,7 +29,9 @@ STYLE: Any = {  # matplotlib rcParams
 }
 COLOURS = mpl.colormaps["tab20"].colors  # type: ignore[attr-defined]
 MAP_NODES = 150
-"""Largest number of nodes a network picture shows (the top ones by PageRank)."""
+"""Largest number of nodes a network picture shows (the top ones by ``size``)."""
+MAP_EDGES = 1500
+"""Largest number of links it shows (the heaviest)."""
 
 
 def _save(fig: Figure, stem: Path) -> list[Path]:
@@ -77,7 +79,9 @@ def network_map(
     with mpl.rc_context(STYLE):
         fig = Figure(figsize=(8, 7))
         ax = fig.subplots()
-        nx.draw_networkx_edges(S, position, ax=ax, alpha=0.25, width=0.6)
+        links = sorted(S.edges(data="weight", default=1), key=lambda e: (-e[2], e[0], e[1]))
+        edges = [(u, v) for u, v, _ in links[:MAP_EDGES]]
+        nx.draw_networkx_edges(S, position, edgelist=edges, ax=ax, alpha=0.25, width=0.6)
         for g in names:
             nodes = [n for n in S if groups[n] == g]
             nx.draw_networkx_nodes(

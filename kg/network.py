@@ -70,7 +70,7 @@ _NODES = """
 PREFIX llmkg: <https://w3id.org/llmkg/ns#>
 PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
 SELECT ?e (SAMPLE(?l) AS ?label) (SAMPLE(?t) AS ?type) (SAMPLE(?gm) AS ?governance)
-       (GROUP_CONCAT(DISTINCT ?place; separator=" ") AS ?region) WHERE {
+       (GROUP_CONCAT(DISTINCT STR(?place); separator=" ") AS ?region) WHERE {
   VALUES ?class { %s }
   ?e a ?class .
   OPTIONAL { ?e rdfs:label ?l }
@@ -171,8 +171,6 @@ def to_networkx(store: ox.Store) -> nx.MultiDiGraph:
     for u, v, relation, rank, source, phase in rows:
         if G.has_edge(u, v, relation):
             continue  # the same fact from a weaker or later source
-        if relation == "derived_from" and any(k in DERIVATIONS for k in G[u].get(v, {})):
-            continue
         for node in (u, v):
             if node not in G:  # a store without the entity's own record
                 G.add_node(node, kind=kind_of(node), label=node, region=None)
@@ -186,6 +184,10 @@ def to_networkx(store: ox.Store) -> nx.MultiDiGraph:
             source=source,
             confidence=CONFIDENCES[-rank],
         )
+    said = [(u, v) for u, v, k in G.edges(keys=True) if k in DERIVATIONS]
+    G.remove_edges_from(
+        [(u, v, "derived_from") for u, v in said if G.has_edge(u, v, "derived_from")]
+    )
     logger.info("projected %d nodes and %d edges", len(G), G.number_of_edges())
     return G
 
@@ -380,8 +382,8 @@ def _add_nodes(H: nx.Graph, G: nx.MultiDiGraph, nodes: Iterable[str], **extra: A
     H.add_nodes_from((n, {**G.nodes[n], **extra}) for n in sorted(set(nodes)))
 
 
-def _one_mode(G: nx.MultiDiGraph, ties: list[Tie], network: str) -> nx.Graph:
-    """Members linked when they share an item; weight = number of shared items."""
+def one_mode(G: nx.MultiDiGraph, ties: list[Tie], network: str) -> nx.Graph:
+    """Members of ``ties`` linked when they share an item; weight = number of shared items."""
     members: dict[str, set[str]] = defaultdict(set)
     for t in ties:
         members[t.item].add(t.member)
@@ -428,7 +430,7 @@ def actor_network(
     ties = select_ties(
         G, actor_ties(G), phase=phase, artifact_kind=artifact_kind, min_confidence=min_confidence
     )
-    return _one_mode(G, ties, "actor")
+    return one_mode(G, ties, "actor")
 
 
 def project_network(
@@ -446,7 +448,7 @@ def project_network(
     ties = select_ties(
         G, project_ties(G), phase=phase, artifact_kind=artifact_kind, min_confidence=min_confidence
     )
-    return _one_mode(G, ties, "project")
+    return one_mode(G, ties, "project")
 
 
 def actor_artifact_network(

@@ -27,7 +27,7 @@ from kg import analytics, charts
 from kg.analytics import METRICS, NETWORKS, GovernanceRow, Ranked, Values
 from kg.errors import KGError
 from kg.exports import write_gexf, write_graphml
-from kg.network import PHASES, actor_network
+from kg.network import PHASES, actor_ties, one_mode, select_ties
 from kg.report_text import Block, render_html, render_markdown
 
 logger = logging.getLogger(__name__)
@@ -76,12 +76,16 @@ class Analysis:
     bridges: list[tuple[str, str]] = field(default_factory=list)
     articulation_points: list[str] = field(default_factory=list)
     governance: list[GovernanceRow] = field(default_factory=list)
+    rankings: dict[tuple[str, str | None], list[Ranked]] = field(default_factory=dict)
 
     def label(self, node: str) -> str:
         return str(self.H.nodes[node].get("label", node))
 
     def top(self, metric: str, n: int, kind: str | None = None) -> list[Ranked]:
-        return analytics.ranking(self.H, self.values[metric], kind=kind)[:n]
+        if (metric, kind) not in self.rankings:
+            ranked = analytics.ranking(self.H, self.values[metric], kind=kind)
+            self.rankings[metric, kind] = ranked
+        return self.rankings[metric, kind][:n]
 
     def kinds(self) -> list[str]:
         return sorted({k for _, k in self.H.nodes(data="kind")})
@@ -179,9 +183,10 @@ def governance_table(a: Analysis) -> Table:
 def phase_table(G: nx.MultiDiGraph, progress: Progress) -> Table:
     """The actor network of each lifecycle phase: size, density, top hub and top broker."""
     rows = []
+    ties = list(actor_ties(G))
     for phase in PHASES:
         progress(f"actor network of phase {phase}")
-        H = actor_network(G, phase=phase)
+        H = one_mode(G, select_ties(G, ties, phase=phase), "actor")
         hub = analytics.ranking(H, analytics.pagerank(H))[:1]
         broker = analytics.ranking(H, analytics.betweenness(H))[:1]
         rows.append(
@@ -338,14 +343,10 @@ def _write_table(table: Table, folder: Path) -> None:
     (folder / f"{table.name}.json").write_text(body + "\n", encoding="utf-8")
 
 
-def _with_metrics(a: Analysis) -> nx.Graph:
-    """A copy of the network with every metric and the community as node attributes."""
-    H = a.H.copy()
-    for metric, values in a.values.items():
-        nx.set_node_attributes(H, values, metric)
+def _node_columns(a: Analysis) -> dict[str, dict[str, Any]]:
+    """Every metric and the community of each node, for the exports."""
     community = {n: i for i, members in enumerate(a.communities, 1) for n in members}
-    nx.set_node_attributes(H, community, "community")
-    return H
+    return {**a.values, "community": community}
 
 
 def _write_files(
@@ -378,9 +379,9 @@ def _write_files(
             out / "charts" / f"{a.name}-map",
         )
         progress(f"{a.name} network: exports")
-        H = _with_metrics(a)
-        write_graphml(H, out / "exports" / f"{a.name}.graphml")
-        write_gexf(H, out / "exports" / f"{a.name}.gexf")
+        columns = _node_columns(a)
+        write_graphml(a.H, out / "exports" / f"{a.name}.graphml", columns)
+        write_gexf(a.H, out / "exports" / f"{a.name}.gexf", columns)
     progress("projection: exports")
     write_graphml(G, out / "exports" / "projection.graphml")
     write_gexf(G, out / "exports" / "projection.gexf")

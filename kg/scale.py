@@ -2,10 +2,11 @@
 
 networkx stays the model and the reference: every function here computes the same number
 as its networkx counterpart (tests/test_analytics.py checks that on fixture graphs), only
-faster. PageRank, eigenvector, exact betweenness and closeness, bridges and articulation
-points run in rustworkx; betweenness and closeness estimated from sampled sources run as
-a vectorized Brandes over a scipy sparse matrix (rustworkx has no source sampling), split
-over threads; communities are Leiden (graspologic-native, Rust) instead of Louvain.
+faster. PageRank, bridges and articulation points run in rustworkx; eigenvector
+centrality in ARPACK (scipy); betweenness and closeness, exact or from sampled sources,
+as a breadth-first search of all sources at once in scipy sparse matrix products, split
+over threads (rustworkx cannot sample sources, and was 5-10 times slower than igraph on
+dense networks); communities are Leiden (graspologic-native, Rust) instead of Louvain.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ import numpy.typing as npt
 import rustworkx as rx
 import scipy.sparse as sp
 from scipy.sparse import csgraph
+from scipy.sparse.linalg import eigsh
 
 logger = logging.getLogger(__name__)
 
@@ -31,15 +33,29 @@ CHUNK = 16
 Matrix = npt.NDArray[np.float64]
 
 
-def to_rustworkx(H: nx.Graph) -> tuple[rx.PyGraph, list[str]]:
-    """``H`` as a rustworkx graph with float weights, and its nodes in index order."""
+def edge_list(H: nx.Graph) -> tuple[list[str], list[tuple[int, int, float]]]:
+    """The nodes of ``H`` and its links as (index, index, weight), each once, no self-loops.
+
+    Reads networkx's adjacency dicts directly: three times faster than ``H.edges(data=...)``.
+    """
     nodes = list(H)
     index = {n: i for i, n in enumerate(nodes)}
-    R: rx.PyGraph = rx.PyGraph(multigraph=False)
+    edges = []
+    for u, neighbours in H.adjacency():
+        i = index[u]
+        for v, d in neighbours.items():
+            j = index[v]
+            if i < j:
+                edges.append((i, j, float(d.get("weight", 1.0))))
+    return nodes, edges
+
+
+def to_rustworkx(H: nx.Graph) -> tuple[rx.PyGraph, list[str]]:
+    """``H`` as a rustworkx graph with float weights, and its nodes in index order."""
+    nodes, edges = edge_list(H)
+    R: rx.PyGraph = rx.PyGraph()
     R.add_nodes_from(nodes)
-    R.add_edges_from(
-        [(index[u], index[v], float(w)) for u, v, w in H.edges(data="weight", default=1.0)]
-    )
+    R.extend_from_weighted_edge_list(edges)
     return R, nodes
 
 
@@ -50,37 +66,24 @@ def pagerank(H: nx.Graph, alpha: float) -> dict[str, float]:
     return {nodes[i]: ranks[i] for i in range(len(nodes))}
 
 
-def eigenvector(H: nx.Graph, max_iter: int) -> dict[str, float]:
-    """Weighted eigenvector centrality by power iteration, in rustworkx."""
+def eigenvector(H: nx.Graph) -> dict[str, float]:
+    """Weighted eigenvector centrality with ARPACK (scipy), unit Euclidean norm, positive."""
+    nodes, A = _adjacency(H, weighted=True)
+    if len(nodes) < 3:  # ARPACK needs k < n
+        values, vectors = np.linalg.eigh(A.toarray())
+    else:
+        values, vectors = eigsh(A, k=1, which="LA")
+    vector = vectors[:, np.argmax(values)]
+    vector = vector if vector.sum() >= 0 else -vector
+    vector = np.abs(vector) / np.linalg.norm(vector)
+    return dict(zip(nodes, vector.tolist(), strict=True))
+
+
+def cuts(H: nx.Graph) -> tuple[list[tuple[str, str]], list[str]]:
+    """Bridges (each a sorted pair) and articulation points, in rustworkx."""
     R, nodes = to_rustworkx(H)
-    values = rx.eigenvector_centrality(R, weight_fn=float, max_iter=max_iter, tol=1e-6)
-    return {nodes[i]: values[i] for i in range(len(nodes))}
-
-
-def betweenness(H: nx.Graph) -> dict[str, float]:
-    """Exact normalized betweenness (hop counts), in parallel in rustworkx."""
-    R, nodes = to_rustworkx(H)
-    values = rx.graph_betweenness_centrality(R, normalized=True)
-    return {nodes[i]: values[i] for i in range(len(nodes))}
-
-
-def closeness(H: nx.Graph) -> dict[str, float]:
-    """Exact closeness (Wasserman-Faust for disconnected networks), in rustworkx."""
-    R, nodes = to_rustworkx(H)
-    values = rx.graph_closeness_centrality(R, wf_improved=True)
-    return {nodes[i]: values[i] for i in range(len(nodes))}
-
-
-def bridges(H: nx.Graph) -> list[tuple[str, str]]:
-    """Edges whose removal disconnects their ends, each as a sorted pair."""
-    R, nodes = to_rustworkx(H)
-    return [tuple(sorted((nodes[u], nodes[v]))) for u, v in rx.bridges(R)]  # type: ignore[misc]
-
-
-def articulation_points(H: nx.Graph) -> list[str]:
-    """Nodes whose removal disconnects the network."""
-    R, nodes = to_rustworkx(H)
-    return [nodes[i] for i in rx.articulation_points(R)]
+    pairs = [sorted(nodes[i] for i in edge) for edge in rx.bridges(R)]
+    return [(p[0], p[1]) for p in pairs], [nodes[i] for i in rx.articulation_points(R)]
 
 
 def leiden(H: nx.Graph, seed: int) -> list[set[str]]:
@@ -88,24 +91,26 @@ def leiden(H: nx.Graph, seed: int) -> list[set[str]]:
 
     Isolated nodes are communities of their own, as in networkx's Louvain.
     """
-    edges = [(u, v, float(w)) for u, v, w in H.edges(data="weight", default=1.0)]
+    nodes, edges = edge_list(H)
     groups: dict[int, set[str]] = {}
     if edges:
-        _, partition = graspologic_native.leiden(edges, seed=seed, trials=1)
+        named = [(nodes[u], nodes[v], w) for u, v, w in edges]
+        _, partition = graspologic_native.leiden(named, seed=seed, trials=1)
         for node, community in partition.items():
             groups.setdefault(community, set()).add(node)
     found = set().union(*groups.values()) if groups else set()
     return list(groups.values()) + [{n} for n in H if n not in found]
 
 
-def _adjacency(H: nx.Graph, nodes: Sequence[str]) -> sp.csr_array:
-    index = {n: i for i, n in enumerate(nodes)}
-    pairs = np.array([(index[u], index[v]) for u, v in H.edges() if u != v], dtype=np.int64)
-    pairs = pairs.reshape(-1, 2)
-    rows = np.concatenate([pairs[:, 0], pairs[:, 1]])
-    cols = np.concatenate([pairs[:, 1], pairs[:, 0]])
+def _adjacency(H: nx.Graph, *, weighted: bool = False) -> tuple[list[str], sp.csr_array]:
+    """The nodes of ``H`` and its symmetric adjacency matrix (weights or ones)."""
+    nodes, edges = edge_list(H)
+    table = np.array(edges, dtype=np.float64).reshape(-1, 3)
+    rows, cols = table[:, 0].astype(np.int64), table[:, 1].astype(np.int64)
+    weights = table[:, 2] if weighted else np.ones(len(edges))
     n = len(nodes)
-    return sp.csr_array((np.ones(len(rows)), (rows, cols)), shape=(n, n))
+    both = (np.concatenate([weights, weights]), (np.r_[rows, cols], np.r_[cols, rows]))
+    return nodes, sp.csr_array(both, shape=(n, n))
 
 
 def _bfs(A: sp.csr_array, sources: Sequence[int]) -> tuple[npt.NDArray[np.int32], Matrix]:
@@ -150,18 +155,15 @@ def _pool() -> ThreadPoolExecutor:
     return ThreadPoolExecutor(max_workers=min(4, os.cpu_count() or 1))
 
 
-def sampled_betweenness(H: nx.Graph, sources: Sequence[str]) -> dict[str, float]:
-    """Normalized betweenness estimated from ``sources``, scaled as networkx (>= 3.5) does.
-
-    Exact when ``sources`` holds every node.
-    """
-    nodes = list(H)
+def betweenness(H: nx.Graph, sources: Sequence[str] | None) -> dict[str, float]:
+    """Normalized betweenness, exact or estimated from ``sources`` as networkx (>= 3.5) does."""
+    nodes, A = _adjacency(H)
+    sources = nodes if sources is None else sources
     n, k = len(nodes), len(sources)
     if n < 3:
         return dict.fromkeys(nodes, 0.0)
     index = {node: i for i, node in enumerate(nodes)}
     ids = [index[s] for s in sources]
-    A = _adjacency(H, nodes)
     with _pool() as pool:
         parts = list(pool.map(lambda chunk: _dependencies(A, chunk), _chunks(ids)))
     total = np.sum(parts, axis=0)
@@ -170,20 +172,20 @@ def sampled_betweenness(H: nx.Graph, sources: Sequence[str]) -> dict[str, float]
     return dict(zip(nodes, (total * scale).tolist(), strict=True))
 
 
-def sampled_closeness(H: nx.Graph, sources: Sequence[str]) -> dict[str, float]:
-    """Closeness estimated from the hop distances to ``sources`` (exact when all are).
+def closeness(H: nx.Graph, sources: Sequence[str] | None) -> dict[str, float]:
+    """Closeness, exact or estimated from the hop distances to ``sources``.
 
     A node's distance sum to its component is estimated from its mean distance to the
     sampled sources there; components holding fewer than two sources are computed
     exactly. Wasserman-Faust scaling, as networkx's ``closeness_centrality``.
     """
-    nodes = list(H)
+    nodes, A = _adjacency(H)
+    sources = nodes if sources is None else sources
     n = len(nodes)
     if n < 2:
         return dict.fromkeys(nodes, 0.0)
     index = {node: i for i, node in enumerate(nodes)}
     ids = [index[s] for s in sources]
-    A = _adjacency(H, nodes)
     _, component = csgraph.connected_components(A, directed=False)
     size = np.bincount(component)[component]
     distance, reached = np.zeros(n), np.zeros(n)
@@ -196,8 +198,8 @@ def sampled_closeness(H: nx.Graph, sources: Sequence[str]) -> dict[str, float]:
     sampled = np.bincount(component[ids], minlength=component.max() + 1)
     exact = [nodes[i] for i in np.flatnonzero((sampled[component] < 2) & (size > 1))]
     result = dict(zip(nodes, values.tolist(), strict=True))
-    if exact:
+    if exact and len(exact) < n:
         sub = H.subgraph(exact)
-        for node, value in closeness(sub).items():
+        for node, value in closeness(sub, None).items():
             result[node] = value * (len(sub) - 1) / (n - 1)
     return result
