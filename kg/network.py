@@ -247,6 +247,9 @@ class SharedItem:
     kind: str
     label: str
 
+    def __str__(self) -> str:
+        return self.node
+
 
 def _weakest(a: str, b: str) -> str:
     return a if CONFIDENCES.index(a) < CONFIDENCES.index(b) else b
