@@ -26,8 +26,8 @@ build: $(VENV)/.installed
 	$(BIN)/kg build
 
 lint: $(VENV)/.installed-dev
-	$(BIN)/ruff check kg api tests
-	$(BIN)/ruff format --check kg api tests
+	$(BIN)/ruff check kg api tests benchmarks
+	$(BIN)/ruff format --check kg api tests benchmarks
 	$(BIN)/mypy
 
 test: lint

@@ -11,8 +11,10 @@ docs/analytics.md says what each metric means for collaboration.
 
 from __future__ import annotations
 
+import heapq
 import logging
 import random
+from bisect import bisect_left
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
@@ -217,28 +219,43 @@ def modularity(H: nx.Graph, parts: list[list[str]]) -> float:
     return float(nx.community.modularity(H, parts, weight="weight"))
 
 
-def bridges(H: nx.Graph, *, backend: Backend = "auto") -> list[tuple[str, str]]:
-    """Links whose removal cuts the network: each a sorted pair, in order.
+def cuts(H: nx.Graph, *, backend: Backend = "auto") -> tuple[list[tuple[str, str]], list[str]]:
+    """Bridges (links whose removal cuts the network, each a sorted pair) and articulation
+    points (nodes whose removal cuts it), both sorted.
 
     Examples
     --------
-    >>> bridges(nx.relabel_nodes(nx.barbell_graph(3, 0), str))
-    [('2', '3')]
+    >>> cuts(nx.relabel_nodes(nx.barbell_graph(3, 0), str))
+    ([('2', '3')], ['2', '3'])
     """
-    found = scale.cuts(H)[0] if _compiled(H, backend) else nx.bridges(H)
-    return sorted((min(u, v), max(u, v)) for u, v in found)
+    if _compiled(H, backend):
+        links, nodes = scale.cuts(H)
+    else:
+        links, nodes = list(nx.bridges(H)), list(nx.articulation_points(H))
+    return sorted((min(u, v), max(u, v)) for u, v in links), sorted(nodes)
+
+
+def bridges(H: nx.Graph, *, backend: Backend = "auto") -> list[tuple[str, str]]:
+    """The bridges of :func:`cuts`."""
+    return cuts(H, backend=backend)[0]
 
 
 def articulation_points(H: nx.Graph, *, backend: Backend = "auto") -> list[str]:
-    """Nodes whose removal cuts the network, sorted.
+    """The articulation points of :func:`cuts`."""
+    return cuts(H, backend=backend)[1]
+
+
+def component_count(H: nx.Graph, *, backend: Backend = "auto") -> int:
+    """Number of connected components (isolated nodes count).
 
     Examples
     --------
-    >>> articulation_points(nx.relabel_nodes(nx.barbell_graph(3, 0), str))
-    ['2', '3']
+    >>> component_count(nx.Graph([("a", "b"), ("c", "d")]))
+    2
     """
-    found = scale.cuts(H)[1] if _compiled(H, backend) else nx.articulation_points(H)
-    return sorted(found)
+    if _compiled(H, backend):
+        return scale.component_count(H)
+    return int(nx.number_connected_components(H)) if len(H) else 0
 
 
 def centralization(H: nx.Graph) -> float:
@@ -323,19 +340,21 @@ class Ranked:
     rank: int
 
 
-def ranking(H: nx.Graph, values: Mapping[str, float], *, kind: str | None = None) -> list[Ranked]:
-    """All nodes (of ``kind``, if given) by decreasing value, ties by node key.
+def ranking(
+    H: nx.Graph, values: Mapping[str, float], *, kind: str | None = None, top: int | None = None
+) -> list[Ranked]:
+    """The ``top`` nodes (all by default; of ``kind``, if given) by decreasing value.
 
-    Values equal to 9 decimal places share a rank (competition ranking: 1, 2, 2, 4).
+    Ties are ordered by node key, and values equal to 9 decimal places share a rank
+    (competition ranking: 1, 2, 2, 4).
     """
-    nodes = [n for n in values if kind is None or H.nodes[n].get("kind") == kind]
-    nodes.sort(key=lambda n: (-round(values[n], 9), n))
-    rows: list[Ranked] = []
-    for i, n in enumerate(nodes):
-        tied = rows and round(rows[-1].value, 9) == round(values[n], 9)
-        rank = rows[-1].rank if tied else i + 1
-        rows.append(Ranked(n, H.nodes[n].get("label", n), kind_of(n), values[n], rank))
-    return rows
+    key = {n: -round(v, 9) for n, v in values.items() if kind is None or kind_of(n) == kind}
+    order = sorted(key.values())
+    chosen = heapq.nsmallest(len(key) if top is None else top, key, key=lambda n: (key[n], n))
+    return [
+        Ranked(n, H.nodes[n].get("label", n), kind_of(n), values[n], bisect_left(order, key[n]) + 1)
+        for n in chosen
+    ]
 
 
 def collaboration_network(G: nx.MultiDiGraph, name: str, **filters: Any) -> nx.Graph:
@@ -395,7 +414,7 @@ def centrality_table(
     if kind is not None and kind not in KINDS:
         raise ParameterError(unknown("kind", kind, sorted(KINDS)))
     H = collaboration_network(G, network, **filters)
-    return ranking(H, METRICS[metric](H), kind=kind)[:top]
+    return ranking(H, METRICS[metric](H), kind=kind, top=top)
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import difflib
 import logging
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from itertools import combinations
@@ -385,20 +385,27 @@ def _add_nodes(H: nx.Graph, G: nx.MultiDiGraph, nodes: Iterable[str], **extra: A
     H.add_nodes_from((n, {**G.nodes[n], **extra}) for n in sorted(set(nodes)))
 
 
-def one_mode(G: nx.MultiDiGraph, ties: list[Tie], network: str) -> nx.Graph:
-    """Members of ``ties`` linked when they share an item; weight = number of shared items."""
+def one_mode(G: nx.MultiDiGraph, ties: list[Tie], network: str, *, items: bool = True) -> nx.Graph:
+    """Members of ``ties`` linked when they share an item; weight = number of shared items.
+
+    With ``items=False`` the links carry only their weight (faster on large networks).
+    """
     members: dict[str, set[str]] = defaultdict(set)
     for t in ties:
         members[t.item].add(t.member)
+    H = nx.Graph(network=network)
+    _add_nodes(H, G, (t.member for t in ties))
+    if not items:
+        weights = Counter(p for item in members.values() for p in combinations(sorted(item), 2))
+        H.add_weighted_edges_from((u, v, w) for (u, v), w in weights.items())
+        return H
     shared: dict[tuple[str, str], list[SharedItem]] = defaultdict(list)
     for item in sorted(members):
         entry = SharedItem(item, kind_of(item), G.nodes[item]["label"])
         for pair in combinations(sorted(members[item]), 2):
             shared[pair].append(entry)
-    H = nx.Graph(network=network)
-    _add_nodes(H, G, (t.member for t in ties))
     H.add_edges_from(
-        (u, v, {"weight": len(items), "items": tuple(items)}) for (u, v), items in shared.items()
+        (u, v, {"weight": len(found), "items": tuple(found)}) for (u, v), found in shared.items()
     )
     return H
 

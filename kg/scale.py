@@ -86,6 +86,12 @@ def cuts(H: nx.Graph) -> tuple[list[tuple[str, str]], list[str]]:
     return [(p[0], p[1]) for p in pairs], [nodes[i] for i in rx.articulation_points(R)]
 
 
+def component_count(H: nx.Graph) -> int:
+    """Number of connected components, in scipy."""
+    _, A = _adjacency(H)
+    return int(csgraph.connected_components(A, directed=False)[0]) if len(H) else 0
+
+
 def leiden(H: nx.Graph, seed: int) -> list[set[str]]:
     """Communities by Leiden modularity optimization (graspologic-native), seeded.
 

@@ -223,3 +223,11 @@ def test_communities_agree_on_the_fixture_networks(fixture_kg: KnowledgeGraph) -
 def test_unknown_backend() -> None:
     with pytest.raises(ParameterError, match=r"^unknown backend 'igraph'"):
         analytics.pagerank(barbell(), backend="igraph")  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("backend", ["networkx", "compiled"])
+def test_component_count(backend: str) -> None:
+    H = barbell()
+    H.add_edge("x", "y")
+    H.add_node("z")
+    assert analytics.component_count(H, backend=backend) == 3  # type: ignore[arg-type]

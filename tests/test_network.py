@@ -21,7 +21,10 @@ from kg.network import (
     SharedItem,
     actor_artifact_network,
     actor_network,
+    actor_ties,
+    one_mode,
     project_network,
+    select_ties,
     to_networkx,
 )
 from kg.rdf import build_graph
@@ -248,3 +251,12 @@ def test_project_network_links_projects_by_shared_artifacts_and_actors() -> None
     assert edges(project_network(G, artifact_kind="organization")) == {
         ("project/p", "project/q"): (1, ["organization/a"])
     }
+
+
+def test_links_without_items_have_the_same_weights(fixture_kg: KnowledgeGraph) -> None:
+    G = fixture_kg.nx
+    light = one_mode(G, select_ties(G, actor_ties(G)), "actor", items=False)
+    assert sorted(light.edges(data=True)) == [
+        (ACME, HPC, {"weight": 1}),
+        (ACME, OPENLAB, {"weight": 4}),
+    ]
