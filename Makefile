@@ -1,5 +1,5 @@
 # Two commands on a fresh machine (Python 3.11, pip, make):
-#   make run    set up .venv, validate and build the graph from data/, run the main job
+#   make run    set up .venv, build the graph from data/, serve the API on 127.0.0.1:8000
 #   make test   set up .venv with dev extras, run ruff, mypy and pytest
 PYTHON ?= python3
 VENV := .venv
@@ -21,13 +21,14 @@ $(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
 
 run: $(VENV)/.installed
 	$(BIN)/kg build
+	$(BIN)/kg serve
 
 build: $(VENV)/.installed
 	$(BIN)/kg build
 
 lint: $(VENV)/.installed-dev
-	$(BIN)/ruff check kg api tests benchmarks
-	$(BIN)/ruff format --check kg api tests benchmarks
+	$(BIN)/ruff check kg api tests tools benchmarks
+	$(BIN)/ruff format --check kg api tests tools benchmarks
 	$(BIN)/mypy
 
 test: lint

@@ -4,21 +4,39 @@ from __future__ import annotations
 
 import functools
 import logging
+import os
+import sys
 import time
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
-from typing import ParamSpec, TypeVar
+from typing import Any, ParamSpec, TypeVar
 
 import click
+import uvicorn
 
 from kg.dumps import write_build
-from kg.errors import KGError
+from kg.errors import CatalogueError, KGError, RecordError, ShapeError
 from kg.graph import build as build_graph_from
+from kg.importers.aliases import load_aliases
+from kg.importers.run import (
+    CATALOGUES,
+    DISAGREEMENTS_FILE,
+    ImportOutcome,
+    import_catalogue,
+    remove_catalogue,
+)
+from kg.importers.saved import read_manifest
 from kg.load import load_records
+from kg.publish import Via
+from kg.publish import publish as publish_graph
+from kg.publish import target as publish_target
 from kg.records import KINDS
+from kg.remote import Endpoint, RemoteStore, redact
 from kg.reports import write_report
 from kg.results import format_result, render_table
 from kg.settings import Settings
+from kg.store import ensure_store, load_files, open_read_only
 from kg.summary import fact_counts, summary
 from kg.vocabulary import load_vocabulary
 
@@ -45,15 +63,19 @@ def reports_errors(command: Callable[P, R]) -> Callable[P, R]:
 def main(verbose: bool) -> None:
     """open-llm-kg: the knowledge graph of the open LLM ecosystem."""
     logging.basicConfig(level=logging.INFO if verbose else logging.WARNING, format="%(message)s")
+    logging.getLogger("httpx").setLevel(logging.WARNING)  # a line per request is too many
 
 
 @main.command()
 @reports_errors
 def validate() -> None:
-    """Check every record in data/; print each problem as `path: field: message`."""
+    """Check every record in data/ and the alias table; print each problem as `path: field: message`."""
     settings = Settings()
     records = load_records(settings.data_dir, load_vocabulary(settings.ontology_dir))
-    click.echo(f"ok: {len(records)} records")
+    aliases = load_aliases(settings.data_dir / "aliases.yaml")
+    click.echo(
+        f"ok: {len(records)} records" + (f", {len(aliases)} aliases" if len(aliases) else "")
+    )
 
 
 @main.command()
@@ -145,3 +167,248 @@ def schema(kind: str) -> None:
     for name, info in record_type.model_fields.items():
         required = "required" if info.is_required() else "optional"
         click.echo(f"  {name} ({required}): {info.description or ''}")
+
+
+@main.command()
+@click.option("--host", help="Interface to listen on (default: 127.0.0.1).")
+@click.option("--port", type=int, help="Port to listen on (default: 8000).")
+@click.option(
+    "--store",
+    "store_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Serve this existing store instead of building data/.",
+)
+@click.option(
+    "--store-url",
+    help="Serve from this remote SPARQL 1.1 query endpoint (credentials: LLMKG_STORE_USER, LLMKG_STORE_PASSWORD).",
+)
+@click.option("--query-timeout", type=float, help="Seconds a SPARQL query may run (default: 10).")
+@reports_errors
+def serve(
+    host: str | None,
+    port: int | None,
+    store_dir: Path | None,
+    store_url: str | None,
+    query_timeout: float | None,
+) -> None:
+    """Serve the graph: SPARQL at /sparql, REST, OpenAPI at /docs (uvicorn + FastAPI)."""
+    if query_timeout is not None:
+        os.environ["LLMKG_QUERY_TIMEOUT"] = str(query_timeout)
+    if store_url is not None:
+        os.environ["LLMKG_STORE_URL"] = store_url
+    settings = Settings()
+    logging.getLogger("api").setLevel(logging.INFO)  # one access line per request
+    if settings.store_url is not None:
+        remote = RemoteStore(Endpoint.from_settings(settings))
+        remote.check_union()  # fail here, with a clear message, not in the server
+        click.echo(f"serving the remote store {redact(settings.store_url)}", err=True)
+        remote.close()
+    elif store_dir is not None:
+        open_read_only(store_dir)  # fail here, with a clear message, not in the server
+        os.environ["LLMKG_STORE"] = str(store_dir.resolve())
+    elif settings.store is None:
+        os.environ["LLMKG_STORE"] = str(_built_store(settings).resolve())
+    uvicorn.run(
+        "api.main:create_app",
+        factory=True,
+        host=host or settings.host,
+        port=port or settings.port,
+        log_level="info",
+        access_log=False,  # api.main logs one line per request, with its duration
+        timeout_graceful_shutdown=int(settings.query_timeout) + 5,
+    )
+
+
+def _built_store(settings: Settings) -> Path:
+    """The store built from data/, or the last good one if the data no longer builds."""
+    try:
+        status = ensure_store(settings)
+    except (RecordError, ShapeError, CatalogueError) as exc:
+        last_good = settings.build_dir / "store"
+        if not (last_good / "CURRENT").is_file():
+            raise
+        click.echo(f"Error: {exc}", err=True)
+        click.echo(
+            f"Warning: serving the last good graph in {last_good}; fix the data and restart.",
+            err=True,
+        )
+        return last_good
+    click.echo(f"{'built' if status.rebuilt else 'reusing'} store {status.path}", err=True)
+    return status.path
+
+
+@main.command()
+@click.argument(
+    "files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path)
+)
+@click.option(
+    "--store",
+    "store_dir",
+    required=True,
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Store directory (created if missing).",
+)
+@click.option("--graph", help="Named graph IRI for triples that name none.")
+@reports_errors
+def load(files: tuple[Path, ...], store_dir: Path, graph: str | None) -> None:
+    """Load RDF files (.nt, .nq, .ttl, .trig) into an on-disk store, with progress."""
+    total = sum(f.stat().st_size for f in files)
+    progress: Any = click.progressbar(length=total, label="loading", file=sys.stderr)
+    with progress as bar:
+        loaded = load_files(list(files), store_dir, graph=graph, advance=bar.update)
+    click.echo(f"loaded {loaded} quads into {store_dir}")
+
+
+@main.command()
+@click.option(
+    "--to",
+    "url",
+    help="Graph Store Protocol endpoint (default: LLMKG_GSP_URL), or Update endpoint with --via update (default: LLMKG_UPDATE_URL).",
+)
+@click.option(
+    "--via",
+    type=click.Choice(["gsp", "update"]),
+    default="gsp",
+    show_default=True,
+    help="SPARQL 1.1 Graph Store HTTP Protocol (PUT per graph) or SPARQL 1.1 Update.",
+)
+@click.option(
+    "--store",
+    "store_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Publish this existing store instead of building data/.",
+)
+@click.option(
+    "--batch",
+    default=1_000,
+    show_default=True,
+    type=click.IntRange(min=1),
+    help="Triples per request at most.",
+)
+@click.option(
+    "--parallel", default=4, show_default=True, type=click.IntRange(min=1), help="Requests at once."
+)
+@reports_errors
+def publish(url: str | None, via: Via, store_dir: Path | None, batch: int, parallel: int) -> None:
+    """Publish every graph (facts, provenance, ontology) to a SPARQL 1.1 service, replacing each.
+
+    Credentials come from LLMKG_STORE_USER, LLMKG_STORE_PASSWORD and LLMKG_STORE_AUTH.
+    """
+    settings = Settings()
+    endpoint = Endpoint.from_settings(settings)
+    if url is not None:
+        if via == "gsp":
+            endpoint = replace(endpoint, gsp_url=url)
+        else:
+            endpoint = replace(endpoint, update_url=url)
+    where = redact(publish_target(endpoint, via))
+    store = open_read_only(store_dir if store_dir is not None else ensure_store(settings).path)
+    progress: Any = click.progressbar(
+        length=len(store), label=f"publishing to {where}", file=sys.stderr
+    )
+    with progress as bar:
+        done = publish_graph(
+            store,
+            endpoint,
+            via=via,
+            batch=batch,
+            parallel=parallel,
+            advance=bar.update,
+        )
+    click.echo(
+        f"published {done.quads} quads in {done.graphs} graphs to {where} in {done.seconds:.1f} s "
+        f"({done.rate:,.0f} quads/s, {done.requests} requests)"
+    )
+
+
+@main.group("import", invoke_without_command=True)
+@click.option("--list", "show", is_flag=True, help="List the imported catalogues.")
+@click.option("--remove", metavar="NAME", help="Forget the import NAME and delete its files.")
+@click.pass_context
+@reports_errors
+def import_(context: click.Context, show: bool, remove: str | None) -> None:
+    """Import public catalogues into imports/, apart from data/; `kg build` includes them."""
+    settings = Settings()
+    if context.invoked_subcommand is not None:
+        if show or remove:
+            raise click.UsageError("--list and --remove take no catalogue subcommand")
+        return
+    if remove:
+        entry = remove_catalogue(settings, remove)
+        click.echo(f"removed {entry.name}: {entry.quads} quads from {settings.imports_dir}")
+        return
+    if not show:
+        click.echo(context.get_help())
+        return
+    manifest = read_manifest(settings.imports_dir)
+    rows = [
+        [
+            e.name,
+            e.commit[:12],
+            str(e.records),
+            str(e.imported),
+            str(e.skipped),
+            str(e.quads),
+            e.directory,
+        ]
+        for e in manifest.values()
+    ]
+    headers = ["name", "commit", "records", "imported", "skipped", "quads", "directory"]
+    click.echo(render_table(headers, rows) if rows else f"no imports in {settings.imports_dir}")
+
+
+def _import_command(name: str) -> None:
+    catalogue = CATALOGUES[name]
+
+    @import_.command(
+        name, help=f"Import the {catalogue.title} from DIR, a snapshot of {catalogue.repository}."
+    )
+    @click.argument("directory", type=click.Path(path_type=Path))
+    @click.option(
+        "--commit", help="Commit of DIR; default: the Commit: of DIR/SOURCE.txt or DIR's git HEAD."
+    )
+    @reports_errors
+    def command(directory: Path, commit: str | None) -> None:
+        settings = Settings()
+        outcome = import_catalogue(settings, name, directory, commit)
+        click.echo(describe(outcome, settings.imports_dir))
+
+
+for _name in CATALOGUES:
+    _import_command(_name)
+
+
+def describe(outcome: ImportOutcome, imports_dir: Path) -> str:
+    """What ``kg import`` prints: counts, unresolved names, skipped records, disagreements."""
+    entry, report = outcome.entry, outcome.report
+    lines = [
+        f"imported {entry.name}: {entry.title} at {entry.commit[:12]} ({entry.license})",
+        f"  {entry.records} records read, {entry.imported} imported, {entry.skipped} skipped",
+        "  entities: " + ", ".join(f"{n} {c}" for c, n in entry.entities.items()),
+        f"  {len(entry.curated_links)} curated entities linked, "
+        f"{len(entry.new_entities)} entities known only from catalogues",
+        f"unresolved ({entry.unresolved}; every one in {imports_dir / entry.report}):",
+    ]
+    by_kind: dict[str, set[str]] = {}
+    for u in report.unresolved:
+        by_kind.setdefault(u.kind, set()).add(u.name)
+    for kind, names in sorted(by_kind.items()):
+        what = "dangling base-model references" if kind == "base model" else f"{kind} names"
+        lines.append(f"  {len(names)} {what}, e.g. {'; '.join(sorted(names)[:3])}")
+    if report.skipped:
+        lines.append(f"skipped ({len(report.skipped)}):")
+        lines += [f"  {problem}" for problem in sorted(report.skipped)]
+    if report.notes:
+        lines.append(
+            f"{len(report.notes)} notes on values set aside or read differently, in the report"
+        )
+    path = imports_dir / DISAGREEMENTS_FILE
+    lines.append(
+        f"MOF class vs other catalogues: {len(outcome.disagreements)} disagreements ({path})"
+    )
+    for row in outcome.disagreements[:10]:
+        lines.append(
+            f"  {row['model']}: {row['mofClass']} ({row['motRecord']}), {row['aspect']}: "
+            f"{row['catalogue']} says {row['judgement']}"
+        )
+    return "\n".join(lines)

@@ -13,14 +13,15 @@ import os
 import shutil
 import tempfile
 from collections import Counter
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
 import pyoxigraph as ox
 
-from kg.graph import PREFIXES, KnowledgeGraph
+from kg.graph import KnowledgeGraph
 from kg.rdf import ONTOLOGY_GRAPH, PROVENANCE_GRAPH, iri
-from kg.vocabulary import ID
+from kg.vocabulary import ID, PREFIXES
 
 logger = logging.getLogger(__name__)
 
@@ -38,7 +39,7 @@ def _digest(term: object) -> str:
     return hashlib.sha256(str(term).encode()).hexdigest()[:12]
 
 
-def sorted_quads(store: ox.Store) -> list[ox.Quad]:
+def sorted_quads(store: Iterable[ox.Quad]) -> list[ox.Quad]:
     """Every quad of ``store`` in a stable order."""
     return sorted(
         store,
@@ -46,7 +47,7 @@ def sorted_quads(store: ox.Store) -> list[ox.Quad]:
     )
 
 
-def merged_triples(store: ox.Store) -> list[ox.Triple]:
+def merged_triples(store: Iterable[ox.Quad]) -> list[ox.Triple]:
     """The union of all graphs as triples, deduplicated, in a stable order."""
     triples = {ox.Triple(q.subject, q.predicate, q.object) for q in store}
     return sorted(triples, key=lambda t: (_key(t.subject), _key(t.predicate), _key(t.object)))
@@ -90,7 +91,7 @@ def _compact_iri(value: str) -> str:
     return value
 
 
-def void_triples(store: ox.Store, triples: list[ox.Triple]) -> list[ox.Triple]:
+def void_triples(store: Iterable[ox.Quad], triples: list[ox.Triple]) -> list[ox.Triple]:
     """A VoID description of the graph: sizes, and counts per class and per property."""
     data = [q for q in store if q.graph_name not in (ONTOLOGY_GRAPH, PROVENANCE_GRAPH)]
     classes = Counter(q.object for q in data if q.predicate == RDF_TYPE)

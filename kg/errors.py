@@ -63,7 +63,31 @@ class NotFoundError(KGError):
 
 
 class ParameterError(KGError):
-    """An unknown network, metric, kind, phase or confidence was asked for."""
+    """An unknown network, metric, kind, phase or confidence was asked for (kg.analytics)."""
 
-    title = "Bad parameter"
-    status = 400
+    title = "Invalid parameter"
+    status = 422
+
+
+class CatalogueError(KGError):
+    """A catalogue cannot be imported, or the imports no longer fit the curated data."""
+
+    title = "Catalogue import failed"
+    status = 422
+
+
+def query_error(exc: Exception) -> QueryError:
+    """A short, one-line QueryError for an error pyoxigraph raised while parsing or evaluating.
+
+    Examples
+    --------
+    >>> str(query_error(SyntaxError("error at 1:8: expected one of " + ", ".join(["x"] * 99))))[:55]
+    'SPARQL syntax error: error at 1:8: expected one of x, x'
+    >>> len(str(query_error(SyntaxError("error at 1:8: expected one of " + ", ".join(["x"] * 99)))))
+    181
+    """
+    kind = "syntax" if isinstance(exc, SyntaxError) else "evaluation"
+    message = " ".join(str(exc).split())
+    if len(message) > 160:
+        message = message[:157].rstrip(" ,") + "..."
+    return QueryError(f"SPARQL {kind} error: {message}")

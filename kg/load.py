@@ -41,8 +41,17 @@ class _Loader(yaml.SafeLoader):
 
     YAML 1.1 reads ``no`` (Norway's country code), ``yes``, ``on`` and ``off`` as booleans;
     YAML 1.2 does not, and neither do we. Dates stay text so that pydantic reports a bad one
-    under its field name.
+    under its field name. Aliases are refused: records never need them, and nested aliases
+    expand exponentially ("billion laughs").
     """
+
+    def compose_node(self, parent: yaml.Node | None, index: int) -> yaml.Node | None:
+        if self.check_event(yaml.AliasEvent):
+            event = self.peek_event()  # type: ignore[no-untyped-call]
+            raise yaml.composer.ComposerError(
+                None, None, "aliases (*name) are not allowed in records", event.start_mark
+            )
+        return super().compose_node(parent, index)
 
 
 _IMPLICIT_OFF = {"tag:yaml.org,2002:bool", "tag:yaml.org,2002:timestamp"}
@@ -101,7 +110,7 @@ def load_records(data_dir: Path, vocabulary: Vocabularies) -> list[Record]:
     records: list[tuple[str, Record]] = []
     invalid: set[tuple[str, str]] = set()  # (kind, file stem): reported once, not again by links
     for path, record_type in _record_files(data_dir, problems):
-        shown = _display(path)
+        shown = display_path(path)
         raw = _read(path, shown, problems)
         record = None if raw is None else _validate(shown, record_type, raw, problems)
         if record is None:
@@ -175,7 +184,7 @@ def _record_files(data_dir: Path, problems: list[Problem]) -> Iterator[tuple[Pat
             hint = _hint(sub.name, DIRECTORIES)
             problems.append(
                 Problem(
-                    _display(sub),
+                    display_path(sub),
                     "(directory)",
                     f"not a record directory{hint}; "
                     f"record directories: {', '.join(sorted(DIRECTORIES))}",
@@ -187,7 +196,9 @@ def _record_files(data_dir: Path, problems: list[Problem]) -> Iterator[tuple[Pat
                 yield path, record_type
             else:
                 problems.append(
-                    Problem(_display(path), "(file)", "not a record: records are <id>.yaml files")
+                    Problem(
+                        display_path(path), "(file)", "not a record: records are <id>.yaml files"
+                    )
                 )
 
 
@@ -335,7 +346,7 @@ def _cycles(pairs: list[tuple[str, str]]) -> Iterator[list[str]]:
         yield cycle[pivot:] + cycle[:pivot]
 
 
-def _display(path: Path) -> str:
+def display_path(path: Path) -> str:
     """The path as a curator would type it: relative to the working directory when possible."""
     try:
         return str(path.resolve().relative_to(Path.cwd().resolve()))

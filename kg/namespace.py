@@ -18,6 +18,7 @@ class LLMKG(DefinedNamespace):
     Artifact: URIRef  # Something a project produces or uses that collaboration forms around: a model, dataset, benchmark, framework, leaderboard, compute partnership or forum.
     ArtifactDomain: URIRef  # A domain of collaboration artifacts in the paper (v2): models, data, software, evaluation, compute, community engagement.
     Benchmark: URIRef  # A dataset or suite of tasks used to evaluate models.
+    Catalogue: URIRef  # A public catalogue of AI models imported into the graph (the Open Source AI Index, the Model Openness Tool, os-ai-map), as one snapshot of its repository at one commit.
     ComputePartnership: URIRef  # Compute given by an actor to a project: a supercomputer allocation, cloud credits or a hardware partner.
     Confidence: URIRef  # How sure a curated fact is: stated in the paper, in a public record, or inferred by curators.
     Dataset: URIRef  # A dataset used to pre-train or post-train models.
@@ -30,20 +31,30 @@ class LLMKG(DefinedNamespace):
     License: URIRef  # A license under which models, data or software are released.
     LifecyclePhase: URIRef  # A phase of the open LLM lifecycle: pre-training, post-training or post-release reuse.
     Model: URIRef  # A released language model checkpoint or model family.
+    MofClass: URIRef  # A class of the Model Openness Framework: Class I (open science), Class II (open tooling), Class III (open model), or unclassified.
     Motivation: URIRef  # A reason for taking part in open LLM collaboration: social, economic or technological, with narrower motivations.
+    OpennessAssessment: URIRef  # One catalogue record's judgement of how open an artifact is: its judgements per dimension or component, the catalogue's overall class and score, and, for Model Openness Tool records, the MOF class computed from them.
+    OpennessDimension: URIRef  # Something a catalogue judges the openness of: a dimension of the Open Source AI Index or a component of the Model Openness Framework.
+    OpennessJudgement: URIRef  # The judgement of one openness dimension or one MOF component of an artifact: its level with evidence links and a note (Open Source AI Index), or the component's license (Model Openness Tool).
+    OpennessLevel: URIRef  # How open a dimension is judged to be: open, partial or closed.
     Organization: URIRef  # An actor of the ecosystem: a company, research institute, university, non-profit, grassroots community, public body or funder.
     OrganizationType: URIRef  # What kind of organization an actor is.
     Place: URIRef  # A country or world region, as a concept with broader regions.
     Project: URIRef  # An open LLM project: an organized effort that develops and releases open models and the artifacts around them; the unit of study of the paper.
     Publication: URIRef  # A paper, technical report or article that describes projects or artifacts.
+    Software: URIRef  # A software product or service as a catalogue lists it, open source or not; the curated data records open source software as frameworks instead.
     access: URIRef  # How the weights of a model can be obtained: open-weights, gated or api-only.
     activeParameterCount: URIRef  # Parameters active per token, for mixture-of-experts models.
     artifactDomain: URIRef  # The artifact domain of the paper an artifact class belongs to.
     arxivId: URIRef  # The arXiv identifier of a publication, e.g. 2211.05100.
     authorList: URIRef  # The authors of a publication in order, separated by semicolons.
     authorName: URIRef  # The name of an author of a publication; llmkg:authorList keeps their order.
+    baseModelName: URIRef  # The name of a base model as a catalogue gives it, kept when it resolves to no model of the graph.
     basedIn: URIRef  # The country or region an organization is based in.
     builtWith: URIRef  # Software used to build, train or evaluate a project, model, leaderboard or framework.
+    catalogueOrganizationType: URIRef  # What kind of organization a catalogue says an actor is, in the catalogue's own words (os-ai-map: company, lab, foundation...).
+    commit: URIRef  # The git commit of the catalogue repository a snapshot was imported from.
+    componentLicense: URIRef  # The license a MOF component is released under, resolved as the Model Openness Tool does: the component's own license, else the release's license for the component's content type, else its distribution license.
     computeFrom: URIRef  # A compute partnership a project or model received compute from.
     confidence: URIRef  # How sure the facts of a fact graph are.
     continuedPretrainingFrom: URIRef  # A model made by continuing the pre-training of a base model on more data.
@@ -51,9 +62,11 @@ class LLMKG(DefinedNamespace):
     derivedFrom: URIRef  # An artifact built from another one of the same kind; models use the narrower properties, which the build also states as this one.
     describes: URIRef  # A project, artifact or organization a publication describes.
     developedBy: URIRef  # An organization that develops a project or created an artifact.
+    dimension: URIRef  # The openness dimension or MOF component a judgement is about.
     distilledFrom: URIRef  # A model trained to imitate a teacher model.
     doi: URIRef  # The DOI of a publication, without the resolver prefix.
     evaluatedOn: URIRef  # A benchmark a model was evaluated on.
+    evidence: URIRef  # A link the catalogue gives as evidence for a judgement or an assessment.
     facility: URIRef  # The machine or service of a compute partnership, e.g. Jean Zay.
     fineTunedFrom: URIRef  # A model fine-tuned (supervised, instruction or preference tuning) from a base model.
     fundedBy: URIRef  # An organization that funds a project or artifact.
@@ -61,7 +74,9 @@ class LLMKG(DefinedNamespace):
     hostsForum: URIRef  # An organization that hosts or runs a forum.
     identified: URIRef  # False for a project the paper counts but does not name.
     includesBenchmark: URIRef  # A benchmark a leaderboard ranks models on.
+    judgement: URIRef  # The judgement of one dimension or component within an openness assessment.
     languageCount: URIRef  # Number of languages a model covers, where more are covered than are listed.
+    licenseStatement: URIRef  # A license as a catalogue states it, verbatim, whether or not it resolves to a license entity.
     licenseType: URIRef  # Broad family of a license: permissive, copyleft, open-rail, community, non-commercial or proprietary.
     licensedUnder: URIRef  # A license an artifact is released under.
     lifecyclePhase: URIRef  # The lifecycle phase the links of a fact graph belong to.
@@ -70,7 +85,14 @@ class LLMKG(DefinedNamespace):
     memberCount: URIRef  # Number of members of a forum, as reported.
     memberOfFamily: URIRef  # The model family a model checkpoint belongs to.
     mergedFrom: URIRef  # A model made by merging the weights of this and other models.
+    modality: URIRef  # What a model generates or processes, as a catalogue states it: text, code, image, audio, video...
+    mofClass: URIRef  # The Model Openness Framework class an assessment's components and licenses meet, computed by open-llm-kg with the rules of the Model Openness Tool.
+    mofContentType: URIRef  # A content type (code, data or document) the Model Openness Tool accepts a license as an open license for.
     motivation: URIRef  # A motivation a project states or is reported to have.
+    opennessAssessment: URIRef  # A catalogue's assessment of how open an artifact is.
+    opennessClass: URIRef  # The catalogue's own overall openness class, verbatim (os-ai-map: open_source, open_weights, restricted, closed for models).
+    opennessLevel: URIRef  # How open the catalogue judges the dimension: open, partial or closed.
+    opennessScore: URIRef  # The catalogue's own overall openness score (os-ai-map: 0 to 5).
     organizationType: URIRef  # What kind of organization an actor is.
     osiApproved: URIRef  # Whether the Open Source Initiative approved a license.
     parameterCount: URIRef  # Total number of parameters of a model.

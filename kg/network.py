@@ -24,7 +24,10 @@ from kg.errors import ParameterError
 from kg.namespace import LLMKG
 from kg.rdf import CLASSES, PROVENANCE_GRAPH
 from kg.records import KINDS
+from kg.remote import RemoteStore
 from kg.vocabulary import ID
+
+Store = ox.Store | RemoteStore
 
 logger = logging.getLogger(__name__)
 
@@ -100,7 +103,7 @@ def _code(term: ox.NamedNode | ox.Literal | None) -> str | None:
     return " ".join(sorted(v.rsplit("/", 1)[-1] for v in term.value.split()))
 
 
-def _select(store: ox.Store, sparql: str, *, union: bool = False) -> ox.QuerySolutions:
+def _select(store: Store, sparql: str, *, union: bool = False) -> ox.QuerySolutions:
     result = store.query(sparql, use_default_graph_as_union=union)
     assert isinstance(result, ox.QuerySolutions)  # noqa: S101 -- a SELECT query
     return result
@@ -111,7 +114,7 @@ def kind_of(node: str) -> str:
     return node.split("/", 1)[0]
 
 
-def to_networkx(store: ox.Store) -> nx.MultiDiGraph:
+def to_networkx(store: Store) -> nx.MultiDiGraph:
     """Project the entity-to-entity facts of ``store`` onto a typed MultiDiGraph.
 
     Nodes are records, keyed ``"<kind>/<id>"``, with the attributes ``kind``, ``label``,
@@ -125,7 +128,8 @@ def to_networkx(store: ox.Store) -> nx.MultiDiGraph:
     Parameters
     ----------
     store
-        A store as built by :func:`kg.rdf.build_graph`: fact graphs and the provenance graph.
+        A store as built by :func:`kg.rdf.build_graph` (fact graphs and the provenance
+        graph), on disk, or a :class:`kg.remote.RemoteStore` serving the same graphs.
 
     Examples
     --------
@@ -166,7 +170,7 @@ def to_networkx(store: ox.Store) -> nx.MultiDiGraph:
         for s, p, o, source, confidence, phase in _select(
             store, _EDGES % (" ".join(f"<{p}>" for p in RELATIONS), PROVENANCE_GRAPH.value)
         )
-        if isinstance(o, ox.NamedNode)
+        if isinstance(o, ox.NamedNode) and _code(confidence) in CONFIDENCES
     )
     for u, v, relation, rank, source, phase in rows:
         if G.has_edge(u, v, relation):

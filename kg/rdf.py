@@ -187,21 +187,23 @@ def record_quads(record: Record) -> list[ox.Quad]:
 
 def _provenance(facts: _Facts) -> Iterator[ox.Quad]:
     for graph, q in sorted(facts.graphs.items(), key=lambda item: item[0].value):
-        yield ox.Quad(graph, iri(RDF.type), iri(LLMKG.FactGraph), PROVENANCE_GRAPH)
-        yield ox.Quad(graph, iri(FOAF.primaryTopic), facts.subject, PROVENANCE_GRAPH)
-        yield ox.Quad(graph, iri(PROV.wasDerivedFrom), ox.NamedNode(q.source), PROVENANCE_GRAPH)
+        yield from provenance_quads(graph, facts.subject, q)
+
+
+def provenance_quads(graph: ox.NamedNode, topic: ox.NamedNode, q: Qualifiers) -> Iterator[ox.Quad]:
+    """What the provenance graph says of the fact graph ``graph`` about ``topic``."""
+    yield ox.Quad(graph, iri(RDF.type), iri(LLMKG.FactGraph), PROVENANCE_GRAPH)
+    yield ox.Quad(graph, iri(FOAF.primaryTopic), topic, PROVENANCE_GRAPH)
+    yield ox.Quad(graph, iri(PROV.wasDerivedFrom), ox.NamedNode(q.source), PROVENANCE_GRAPH)
+    yield ox.Quad(
+        graph, iri(LLMKG.confidence), concept("confidence", q.confidence), PROVENANCE_GRAPH
+    )
+    if q.phase:
         yield ox.Quad(
-            graph, iri(LLMKG.confidence), concept("confidence", q.confidence), PROVENANCE_GRAPH
+            graph, iri(LLMKG.lifecyclePhase), concept("lifecycle-phase", q.phase), PROVENANCE_GRAPH
         )
-        if q.phase:
-            yield ox.Quad(
-                graph,
-                iri(LLMKG.lifecyclePhase),
-                concept("lifecycle-phase", q.phase),
-                PROVENANCE_GRAPH,
-            )
-        if q.note:
-            yield ox.Quad(graph, iri(RDFS.comment), ox.Literal(q.note), PROVENANCE_GRAPH)
+    if q.note:
+        yield ox.Quad(graph, iri(RDFS.comment), ox.Literal(q.note), PROVENANCE_GRAPH)
 
 
 def add_organization(f: _Facts, r: OrganizationRecord) -> None:

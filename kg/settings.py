@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Literal
 
+from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -17,3 +19,19 @@ class Settings(BaseSettings):
     data_dir: Path = ROOT / "data"
     ontology_dir: Path = ROOT / "ontology"
     build_dir: Path = ROOT / "build"
+    imports_dir: Path = ROOT / "imports"
+    store: Path | None = None
+    store_url: str | None = None
+    update_url: str | None = None
+    gsp_url: str | None = None
+    store_user: str | None = None
+    store_password: SecretStr | None = None
+    store_auth: Literal["basic", "digest"] = "basic"
+    host: str = "127.0.0.1"
+    port: int = 8000
+    query_timeout: float = Field(10.0, gt=0)
+    query_workers: int = Field(4, ge=1)
+    max_waiting: int = Field(64, ge=0)
+    max_rows: int = Field(10_000, ge=1)
+    max_query_chars: int = Field(50_000, ge=1)
+    max_body_bytes: int = Field(262_144, ge=1)

@@ -46,11 +46,27 @@ def check_shapes(store: ox.Store, shapes: Path) -> None:
     ShapeError
         With pySHACL's text report unchanged and the number of violations.
     """
+    conforms, results, report = _validate(store, shapes)
+    if not conforms:
+        violations = len(list(results.subjects(SH.resultSeverity, SH.Violation)))
+        raise ShapeError(report, violations)
+    logger.info("SHACL: %d quads conform to %s", len(store), shapes.name)
+
+
+def shape_violations(store: ox.Store, shapes: Path) -> list[tuple[str, str]]:
+    """(focus node IRI, message) of every violation of ``shapes`` in ``store``."""
+    conforms, results, _ = _validate(store, shapes)
+    if conforms:
+        return []
+    return sorted(
+        (str(results.value(r, SH.focusNode)), str(results.value(r, SH.resultMessage)))
+        for r in results.subjects(SH.resultSeverity, SH.Violation)
+    )
+
+
+def _validate(store: ox.Store, shapes: Path) -> tuple[bool, Graph, str]:
     data = shacl_data_graph(store)
     conforms, results, report = validate(
         data, shacl_graph=Graph().parse(shapes), inference="none", advanced=True
     )
-    if not conforms:
-        violations = len(list(cast(Graph, results).subjects(SH.resultSeverity, SH.Violation)))
-        raise ShapeError(str(report), violations)
-    logger.info("SHACL: %d triples conform to %s", len(data), shapes.name)
+    return bool(conforms), cast(Graph, results), str(report)

@@ -32,13 +32,18 @@ def _rows(kg: KnowledgeGraph, sparql: str) -> list[list[str]]:
 
 
 def summary(kg: KnowledgeGraph) -> str:
-    """Entities, links and quads, then the number of entities of each class."""
+    """Entities, links and quads, the imports, then the number of curated entities per class."""
     graphs = sum(1 for _ in kg.rdf.named_graphs())
     head = (
         f"open-llm-kg: {len(kg.records)} entities, {kg.link_count()} links, "
-        f"{len(kg.rdf)} quads in {graphs} graphs\n\n"
+        f"{len(kg.rdf)} quads in {graphs} graphs\n"
     )
-    return head + render_table(["class", "entities"], _rows(kg, CLASS_COUNTS))
+    for entry in kg.imports:
+        head += (
+            f"imported {entry.name}: {entry.imported} of {entry.records} records, "
+            f"{entry.quads} quads (commit {entry.commit[:12]})\n"
+        )
+    return head + "\n" + render_table(["class", "entities"], _rows(kg, CLASS_COUNTS))
 
 
 def fact_counts(kg: KnowledgeGraph) -> tuple[list[str], list[list[str]]]:

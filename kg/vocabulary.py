@@ -7,6 +7,8 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
+from kg.records import KINDS
+
 ID = "https://w3id.org/llmkg/id/"
 SKOS_IN_SCHEME = ox.NamedNode("http://www.w3.org/2004/02/skos/core#inScheme")
 
@@ -23,7 +25,35 @@ SCHEMES = (
     "confidence",
     "place",
     "language",
+    "openness-dimension",
+    "openness-level",
+    "mof-component",
+    "mof-class",
 )
+
+
+PREFIXES = {
+    "llmkg": "https://w3id.org/llmkg/ns#",
+    **{kind: f"{ID}{kind}/" for kind in KINDS},
+    **{scheme: f"{ID}{scheme}/" for scheme in SCHEMES},
+    **{space: f"{ID}{space}/" for space in ("software", "catalogue", "assessment")},
+    "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
+    "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
+    "owl": "http://www.w3.org/2002/07/owl#",
+    "xsd": "http://www.w3.org/2001/XMLSchema#",
+    "skos": "http://www.w3.org/2004/02/skos/core#",
+    "dcterms": "http://purl.org/dc/terms/",
+    "dcat": "http://www.w3.org/ns/dcat#",
+    "prov": "http://www.w3.org/ns/prov#",
+    "schema": "https://schema.org/",
+    "foaf": "http://xmlns.com/foaf/0.1/",
+    "org": "http://www.w3.org/ns/org#",
+    "fair4ml": "https://w3id.org/fair4ml#",
+    "void": "http://rdfs.org/ns/void#",
+}
+"""Prefixes of the dumps, and of queries run with ``KnowledgeGraph.query(prefixes=True)``:
+one per record kind (``model:bloom``), per concept scheme (``lifecycle-phase:pre-training``) and
+for what imports add (``software:``, ``catalogue:osai``, ``assessment:``)."""
 
 
 def load_vocabulary(ontology_dir: Path) -> Vocabularies:

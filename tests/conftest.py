@@ -3,14 +3,25 @@
 from __future__ import annotations
 
 import shutil
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
+from api.main import create_app
 from kg.graph import KnowledgeGraph, build
 from kg.settings import Settings
+from tests.server import serving
 
 FIXTURES = Path(__file__).parent / "fixtures"
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _no_local_imports(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """Tests never see the catalogues a developer imported into ./imports."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("LLMKG_IMPORTS_DIR", str(tmp_path_factory.mktemp("no-imports")))
+        yield
 
 
 @pytest.fixture(scope="session")
@@ -25,6 +36,13 @@ def fixture_settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
 def fixture_kg(fixture_settings: Settings) -> KnowledgeGraph:
     """The knowledge graph built from the fixture dataset."""
     return build(fixture_settings)
+
+
+@pytest.fixture(scope="session")
+def base_url(fixture_settings: Settings) -> Iterator[str]:
+    """The app over the fixture dataset, served by uvicorn on a loopback port."""
+    with serving(create_app(fixture_settings)) as url:
+        yield url
 
 
 @pytest.fixture

@@ -134,7 +134,7 @@ def test_centrality_table_refuses_unknown_names(
     with pytest.raises(ParameterError) as error:
         centrality_table(fixture_kg.nx, *args)  # type: ignore[arg-type]
     assert str(error.value).startswith(message)
-    assert (error.value.status, error.value.title) == (400, "Bad parameter")
+    assert (error.value.status, error.value.title) == (422, "Invalid parameter")
 
 
 def test_collaborators(fixture_kg: KnowledgeGraph) -> None:

@@ -8,7 +8,7 @@ import pytest
 from kg.errors import ShapeError
 from kg.graph import KnowledgeGraph
 from kg.namespace import LLMKG
-from kg.rdf import PROVENANCE_GRAPH, entity, iri
+from kg.rdf import PROVENANCE_GRAPH, Qualifiers, entity, iri, provenance_quads
 from kg.settings import Settings
 from kg.shapes import check_shapes
 
@@ -60,3 +60,31 @@ def test_named_graph_without_provenance_is_caught(fixture_kg: KnowledgeGraph) ->
     with pytest.raises(ShapeError) as caught:
         check_shapes(store, SHAPES)
     assert caught.value.violations == 3  # no source, no confidence, no topic
+
+
+def test_openness_judgement_without_dimension_violates_its_shape(
+    fixture_kg: KnowledgeGraph,
+) -> None:
+    store = copy_of(fixture_kg)
+    topic = entity("model", "chat-7b")
+    sourced = Qualifiers("https://example.org/catalogue/record.yaml", "public-record")
+    graph = sourced.graph(topic)
+    assessment = ox.NamedNode("https://w3id.org/llmkg/id/assessment/test/chat-7b")
+    judgement = ox.NamedNode(f"{assessment.value}/weights")
+    rdf_type = iri("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+    store.extend(
+        [
+            ox.Quad(topic, iri(LLMKG.opennessAssessment), assessment, graph),
+            ox.Quad(assessment, rdf_type, iri(LLMKG.OpennessAssessment), graph),
+            ox.Quad(assessment, iri(LLMKG.judgement), judgement, graph),
+            ox.Quad(judgement, rdf_type, iri(LLMKG.OpennessJudgement), graph),
+            *provenance_quads(graph, topic, sourced),
+        ]
+    )
+    with pytest.raises(ShapeError) as caught:
+        check_shapes(store, SHAPES)
+    assert caught.value.violations == 1
+    assert (
+        "Every openness judgement is about exactly one openness dimension or MOF component"
+        in caught.value.report
+    )

@@ -1,0 +1,118 @@
+"""The web app: a thin FastAPI layer over the kg library."""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+from fastapi import FastAPI
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from api import problems
+from api.routes import catalog, entities, health, sparql
+from kg.errors import KGError
+from kg.graph import KnowledgeGraph
+from kg.network import to_networkx
+from kg.remote import Endpoint, RemoteStore, redact
+from kg.settings import Settings
+from kg.store import ensure_store, open_store
+from kg.workers import QueryPool
+
+logger = logging.getLogger(__name__)
+access = logging.getLogger("api.access")
+
+DESCRIPTION = """The knowledge graph of the open LLM ecosystem: projects, models, datasets,
+benchmarks, frameworks, leaderboards, compute partnerships, forums and the organizations behind
+them, after *A Cartography of Open Collaboration in Open Source AI* (arXiv 2509.25397).
+Every fact carries its source URL and a confidence. Query it with SPARQL at `/sparql`, or look
+entities and their links up here. Errors are RFC 9457 problem details."""
+
+
+class AccessLog:
+    """ASGI middleware: one log line per request with client, method, path, status, duration."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        start = time.perf_counter()
+        status = 500
+
+        async def send_status(message: Message) -> None:
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = message["status"]
+            await send(message)
+
+        try:
+            await self.app(scope, receive, send_status)
+        finally:
+            client = scope.get("client")
+            access.info(
+                '%s "%s %s" %d %.1fms',
+                client[0] if client else "-",
+                scope["method"],
+                scope["path"],
+                status,
+                (time.perf_counter() - start) * 1000,
+            )
+
+
+def store_source(settings: Settings) -> Path | Endpoint:
+    """The store to serve: the remote service at ``settings.store_url``, ``settings.store``
+    as it is, or data/ built into build/store."""
+    if settings.store_url is not None:
+        return Endpoint.from_settings(settings)
+    return settings.store if settings.store is not None else ensure_store(settings).path
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    """The app over ``settings`` (default: from the environment).
+
+    A bad record, or a remote store that cannot serve the graph, stops start-up.
+    """
+    settings = settings or Settings()
+    source = store_source(settings)
+    store = open_store(source)
+    if isinstance(store, RemoteStore):
+        try:
+            store.check_union()
+        except KGError:
+            store.close()
+            raise
+    kg = KnowledgeGraph({}, store, to_networkx(store))
+    pool = QueryPool(
+        source,
+        workers=settings.query_workers,
+        timeout=settings.query_timeout,
+        max_waiting=settings.max_waiting,
+    )
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        await pool.start()
+        where = redact(source.query_url or "") if isinstance(source, Endpoint) else source
+        logger.info("serving %s: %d quads", where, len(kg.rdf))
+        yield
+        await pool.close()  # graceful shutdown: uvicorn has drained the requests
+        if isinstance(store, RemoteStore):
+            store.close()
+
+    app = FastAPI(title="open-llm-kg", version="0.1.0", description=DESCRIPTION, lifespan=lifespan)
+    app.state.kg = kg
+    app.state.pool = pool
+    app.state.settings = settings
+
+    app.add_middleware(AccessLog)
+    problems.install(app)
+    app.include_router(health.router)
+    app.include_router(sparql.router)
+    app.include_router(entities.router)
+    app.include_router(catalog.router)
+    return app

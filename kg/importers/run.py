@@ -1,0 +1,224 @@
+"""``kg import``: read a catalogue, resolve its names, keep what conforms, save it.
+
+The imported facts are checked against ontology/shapes.ttl together with the curated graph and
+the other imports; a record whose facts break a shape is left out and reported with the
+shape's message, so an import never makes ``kg build`` fail.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+import pyoxigraph as ox
+from rdflib.namespace import DCTERMS, FOAF, RDF, RDFS, SDO
+
+from kg.errors import CatalogueError, ShapeError
+from kg.graph import PREFIXES
+from kg.importers.aliases import load_aliases
+from kg.importers.catalogue import Catalogue, Report, Snapshot
+from kg.importers.facts import RecordFacts, catalogue_iri
+from kg.importers.mot import CATALOGUE as MOT
+from kg.importers.os_ai_map import CATALOGUE as OS_AI_MAP
+from kg.importers.osai import CATALOGUE as OSAI
+from kg.importers.resolve import Resolver
+from kg.importers.saved import ImportedCatalogue, load_imports, remove_import, save_import
+from kg.load import load_records
+from kg.namespace import LLMKG
+from kg.rdf import PROVENANCE_GRAPH, build_graph, iri
+from kg.records import KINDS, Record
+from kg.results import short
+from kg.settings import Settings
+from kg.shapes import shape_violations
+from kg.vocabulary import ID, load_vocabulary
+
+logger = logging.getLogger(__name__)
+
+CATALOGUES: dict[str, Catalogue] = {c.name: c for c in (OSAI, MOT, OS_AI_MAP)}
+"""The catalogues ``kg import`` knows, by the name its subcommands use."""
+ENTITY_KINDS = (*KINDS, "software")
+DISAGREEMENTS = "imports-mof-disagreements.rq"
+DISAGREEMENTS_FILE = "openness-disagreements.tsv"
+MAX_ROUNDS = 3
+RDF_TYPE = iri(RDF.type)
+
+
+@dataclass(frozen=True)
+class ImportOutcome:
+    """What an import did: its manifest entry, its report, the openness disagreements found."""
+
+    entry: ImportedCatalogue
+    report: Report
+    disagreements: list[dict[str, str]]
+
+
+def import_catalogue(
+    settings: Settings, name: str, directory: Path, commit: str | None = None
+) -> ImportOutcome:
+    """Import the catalogue ``name`` from ``directory`` into ``settings.imports_dir``.
+
+    Raises
+    ------
+    CatalogueError
+        If the directory is not a snapshot of the catalogue, or the imports are stale.
+    RecordError
+        If data/ or data/aliases.yaml is invalid (names resolve against them).
+    """
+    catalogue = CATALOGUES[name]
+    snapshot = catalogue.snapshot(directory, commit)
+    records, store = _graph(settings, without=name)
+    resolver = Resolver(records, load_aliases(settings.data_dir / "aliases.yaml"))
+    report = Report()
+    facts = catalogue.read(snapshot, resolver, report)
+    curated = {f"{r.kind}/{r.id}" for r in records}
+    c = catalogue_iri(name)
+    kept = keep_conforming(store, facts, settings.ontology_dir / "shapes.ttl", report, c)
+    quads = [*catalogue_quads(catalogue, snapshot), *(q for f in kept for q in f.all_quads(c))]
+    store.bulk_extend(quads)
+    entry = _entry(catalogue, snapshot, report, quads, curated)
+    save_import(settings.imports_dir, entry, quads, report.tsv())
+    found = disagreements(store, settings.ontology_dir)
+    write_disagreements(settings.imports_dir, found)
+    return ImportOutcome(entry, report, found)
+
+
+def remove_catalogue(settings: Settings, name: str) -> ImportedCatalogue:
+    """Forget the import ``name``, delete its files and recompute the disagreements.
+
+    Raises
+    ------
+    CatalogueError
+        If nothing was imported under ``name``.
+    """
+    entry = remove_import(settings.imports_dir, name)
+    _, store = _graph(settings)
+    write_disagreements(settings.imports_dir, disagreements(store, settings.ontology_dir))
+    return entry
+
+
+def _graph(settings: Settings, without: str | None = None) -> tuple[list[Record], ox.Store]:
+    """The curated records, and their graph with every import but ``without`` (unchecked)."""
+    records = load_records(settings.data_dir, load_vocabulary(settings.ontology_dir))
+    store = build_graph(records, settings.ontology_dir)
+    curated = {f"{r.kind}/{r.id}" for r in records}
+    store.bulk_extend(load_imports(settings.imports_dir, curated, without=without)[1])
+    return records, store
+
+
+def catalogue_quads(catalogue: Catalogue, snapshot: Snapshot) -> list[ox.Quad]:
+    """The catalogue snapshot, described in the provenance graph: what every import fact's
+    source file is part of, with the license and attribution the catalogue asks for."""
+    c = catalogue_iri(catalogue.name)
+    pairs: list[tuple[str, ox.NamedNode | ox.Literal]] = [
+        (RDF.type, iri(LLMKG.Catalogue)),
+        (RDFS.label, ox.Literal(catalogue.title)),
+        (DCTERMS.title, ox.Literal(catalogue.title)),
+        (FOAF.homepage, ox.NamedNode(catalogue.homepage)),
+        (SDO.codeRepository, ox.NamedNode(catalogue.repository)),
+        (LLMKG.commit, ox.Literal(snapshot.commit)),
+        (DCTERMS.license, ox.NamedNode(catalogue.license_url)),
+        (DCTERMS.bibliographicCitation, ox.Literal(catalogue.attribution)),
+    ]
+    return [ox.Quad(c, iri(p), o, PROVENANCE_GRAPH) for p, o in pairs]
+
+
+def keep_conforming(
+    store: ox.Store,
+    facts: list[RecordFacts],
+    shapes: Path,
+    report: Report,
+    catalogue: ox.NamedNode,
+) -> list[RecordFacts]:
+    """The records whose facts, with the rest, conform to ``shapes``; the others are reported."""
+    kept = list(facts)
+    for _ in range(MAX_ROUNDS):
+        trial = ox.Store()
+        trial.bulk_extend(store)
+        trial.bulk_extend(q for f in kept for q in f.all_quads(catalogue))
+        violations = shape_violations(trial, shapes)
+        if not violations:
+            return kept
+        broken: dict[int, str] = {}
+        for focus, message in violations:
+            node = ox.NamedNode(focus) if focus.startswith("http") else None
+            for i, f in enumerate(kept):
+                if node is not None and f.owns(node):
+                    broken.setdefault(i, f"{message} ({focus})")
+        if not broken:
+            break
+        for i, message in sorted(broken.items()):
+            report.skip(kept[i].path, "(shapes)", message)
+        kept = [f for i, f in enumerate(kept) if i not in broken]
+    lines = "\n".join(f"{focus}: {message}" for focus, message in violations[:20])
+    raise ShapeError(lines, len(violations))
+
+
+def _entry(
+    catalogue: Catalogue,
+    snapshot: Snapshot,
+    report: Report,
+    quads: list[ox.Quad],
+    curated: set[str],
+) -> ImportedCatalogue:
+    refs = sorted(_entities(quads))
+    typed = {(q.subject, q.object) for q in quads if q.predicate == RDF_TYPE}
+    classes = Counter(short(o) for s, o in typed if _entity_ref(s) is not None)
+    return ImportedCatalogue(
+        name=catalogue.name,
+        title=catalogue.title,
+        repository=catalogue.repository,
+        commit=snapshot.commit,
+        license=catalogue.license,
+        directory=str(snapshot.directory),
+        file=f"{catalogue.name}.nq",
+        report=f"{catalogue.name}-report.tsv",
+        records=report.records,
+        imported=report.records - len(report.skipped),
+        skipped=len(report.skipped),
+        unresolved=len({(u.kind, u.name) for u in report.unresolved}),
+        quads=len(quads),
+        entities=dict(sorted(classes.items())),
+        curated_links=[r for r in refs if r in curated],
+        new_entities=[r for r in refs if r not in curated],
+    )
+
+
+def _entities(quads: Iterable[ox.Quad]) -> set[str]:
+    found = set()
+    for q in quads:
+        for term in (q.subject, q.object):
+            ref = _entity_ref(term)
+            if ref is not None:
+                found.add(ref)
+    return found
+
+
+def _entity_ref(term: object) -> str | None:
+    """``kind/id`` if ``term`` is the IRI of an entity (not of a concept or a fact graph)."""
+    if not isinstance(term, ox.NamedNode) or not term.value.startswith(ID):
+        return None
+    kind, _, id_ = term.value.removeprefix(ID).partition("/")
+    return f"{kind}/{id_}" if kind in ENTITY_KINDS and id_ and "/" not in id_ else None
+
+
+def disagreements(store: ox.Store, ontology_dir: Path) -> list[dict[str, str]]:
+    """Where the MOF class computed from the Model Openness Tool contradicts another catalogue's
+    judgement of the same model (ontology/queries/imports-mof-disagreements.rq)."""
+    sparql = (ontology_dir / "queries" / DISAGREEMENTS).read_text("utf-8")
+    result = store.query(sparql, prefixes=PREFIXES, use_default_graph_as_union=True)
+    if not isinstance(result, ox.QuerySolutions):
+        raise CatalogueError(f"{DISAGREEMENTS} must be a SELECT query")
+    names = [v.value for v in result.variables]
+    return [{n: short(s[n]) for n in names} for s in result]
+
+
+def write_disagreements(imports_dir: Path, rows: list[dict[str, str]]) -> Path:
+    """Write the disagreements as TSV next to the imports; returns the file's path."""
+    path = imports_dir / DISAGREEMENTS_FILE
+    header = list(rows[0]) if rows else ["model"]
+    lines = ["\t".join(header), *("\t".join(r[h] for h in header) for r in rows)]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path

@@ -1,0 +1,478 @@
+"""Entity lookups over the store: search, facts with provenance, typed links, catalogues.
+
+Everything here reads the RDF store with SPARQL, never the YAML records, so the same lookups
+work on a store built from data/, on a store loaded with ``kg load``, and on a remote store.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from typing import Literal, cast
+
+import pyoxigraph as ox
+from pydantic import BaseModel, Field
+
+from kg.errors import KGError, NotFoundError
+from kg.graph import KnowledgeGraph
+from kg.records import KINDS
+from kg.vocabulary import ID, PREFIXES
+
+Direction = Literal["in", "out", "both"]
+CLASS_OF_KIND = {
+    kind: f"{PREFIXES['llmkg']}{''.join(p.title() for p in kind.split('-'))}" for kind in KINDS
+}
+
+
+class InvalidParameterError(KGError):
+    """A query parameter names something that does not exist."""
+
+    title = "Invalid parameter"
+    status = 422
+
+
+class EntitySummary(BaseModel):
+    """One entity: its kind, id, IRI and label."""
+
+    kind: str = Field(examples=["model"])
+    id: str = Field(examples=["bloom"])
+    iri: str = Field(examples=["https://w3id.org/llmkg/id/model/bloom"])
+    label: str = Field(examples=["BLOOM"])
+
+
+class Page(BaseModel):
+    """A page of search results."""
+
+    total: int = Field(description="Matches in all pages")
+    limit: int
+    offset: int
+    items: list[EntitySummary]
+
+
+class Value(BaseModel):
+    """The value of a fact: an entity or concept (iri) or a literal (value, datatype)."""
+
+    iri: str | None = None
+    label: str | None = Field(None, description="Label of the entity or concept")
+    kind: str | None = Field(None, description="Kind, when the value is an entity")
+    id: str | None = Field(None, description="Id, when the value is an entity")
+    value: str | None = Field(None, description="Lexical form of a literal")
+    datatype: str | None = None
+    language: str | None = None
+
+
+class Provenance(BaseModel):
+    """Where a fact comes from and how sure it is."""
+
+    source: str | None = Field(None, description="URL the fact was read at")
+    confidence: str | None = Field(None, examples=["public-record"])
+    phase: str | None = Field(
+        None, description="Lifecycle phase of a link", examples=["pre-training"]
+    )
+    note: str | None = None
+    graph: str | None = Field(None, description="The fact graph that holds the fact")
+
+
+class Fact(Provenance):
+    """One fact about an entity, with its provenance."""
+
+    property: str = Field(examples=["https://w3id.org/llmkg/ns#trainedOn"])
+    relation: str = Field(description="snake_case name of the property", examples=["trained_on"])
+    property_label: str | None = Field(None, examples=["trained on"])
+    object: Value
+
+
+class Entity(EntitySummary):
+    """An entity with every fact about it."""
+
+    types: list[str]
+    facts: list[Fact]
+
+
+class LinkFact(Provenance):
+    """A typed link between two entities."""
+
+    direction: Literal["out", "in"]
+    relation: str = Field(examples=["trained_on"])
+    property: str
+    other: EntitySummary
+
+
+class ProjectSummary(EntitySummary):
+    """A project with its governance model."""
+
+    governance_model: str | None = Field(None, examples=["single-company"])
+    regions: list[str] = Field(
+        default_factory=list, description="Places of its developers and targets"
+    )
+
+
+def relation_name(iri: str) -> str:
+    """The snake_case name of a property IRI.
+
+    Examples
+    --------
+    >>> relation_name("https://w3id.org/llmkg/ns#trainedOn"), relation_name("http://www.w3.org/ns/org#subOrganizationOf")
+    ('trained_on', 'sub_organization_of')
+    """
+    local = re.split(r"[#/]", iri)[-1]
+    return re.sub(r"(?<!^)(?=[A-Z])", "_", local).lower()
+
+
+def split_iri(iri: str) -> tuple[str, str] | None:
+    """(kind, id) of an entity IRI, or None for any other IRI."""
+    kind, _, id_ = iri.removeprefix(ID).partition("/")
+    if iri.startswith(ID) and kind in KINDS and id_ and "/" not in id_:
+        return kind, id_
+    return None
+
+
+def _solutions(kg: KnowledgeGraph, sparql: str) -> list[dict[str, object]]:
+    result = kg.query(sparql, prefixes=True)
+    if not isinstance(result, ox.QuerySolutions):
+        raise TypeError("a SELECT query was expected")
+    names = [v.value for v in result.variables]
+    return [{n: s[n] for n in names} for s in result]
+
+
+def _text(term: object) -> str | None:
+    return None if term is None else str(getattr(term, "value", term))
+
+
+def _iri(value: str) -> str:
+    return "<" + value.replace(">", "%3E") + ">"
+
+
+def _literal(value: str) -> str:
+    return '"' + value.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n") + '"'
+
+
+def require_kind(kind: str) -> None:
+    """Raise NotFoundError for an unknown kind, naming the closest."""
+    if kind not in KINDS:
+        match = difflib.get_close_matches(kind, list(KINDS), n=1)
+        hint = f" (did you mean {match[0]!r}?)" if match else ""
+        raise NotFoundError(f"no kind {kind!r}{hint}; kinds: {', '.join(sorted(KINDS))}")
+
+
+def require_entity(kg: KnowledgeGraph, kind: str, id_: str) -> str:
+    """The IRI of ``kind/id_``, or NotFoundError with the closest ids of that kind."""
+    require_kind(kind)
+    iri = f"{ID}{kind}/{id_}"
+    if kg.query(f"ASK {{ {_iri(iri)} ?p ?o }}"):
+        return iri
+    ids = [
+        str(_text(row["id"]))
+        for row in _solutions(
+            kg, f"SELECT ?id WHERE {{ ?e a {_iri(CLASS_OF_KIND[kind])} ; dcterms:identifier ?id }}"
+        )
+    ]
+    match = difflib.get_close_matches(id_, ids, n=3)
+    hint = f" (did you mean {' or '.join(repr(m) for m in match)}?)" if match else ""
+    raise NotFoundError(f"no {kind} with id {id_!r}{hint}")
+
+
+def require_place(kg: KnowledgeGraph, code: str) -> str:
+    """The IRI of the place ``code``, or InvalidParameterError with the closest codes."""
+    iri = f"{ID}place/{code}"
+    if kg.query(f"ASK {{ {_iri(iri)} a llmkg:Place }}", prefixes=True):
+        return iri
+    codes = [
+        str(_text(r["c"]))
+        for r in _solutions(kg, "SELECT ?c WHERE { ?p a llmkg:Place ; skos:notation ?c }")
+    ]
+    match = difflib.get_close_matches(code, [c.lower() for c in codes], n=1)
+    hint = f" (did you mean {match[0]!r}?)" if match else ""
+    raise InvalidParameterError(f"unknown region {code!r}{hint}")
+
+
+def search_entities(
+    kg: KnowledgeGraph,
+    *,
+    kind: str | None = None,
+    q: str | None = None,
+    region: str | None = None,
+    limit: int = 20,
+    offset: int = 0,
+) -> Page:
+    """Entities whose label, alias or id contains ``q``, best matches first.
+
+    Exact matches come first, then prefixes, then other matches; ``kind`` restricts to one
+    kind and ``region`` to entities based in, targeting, or developed by organizations based
+    in that place or any place within it.
+    """
+    patterns = ["?e dcterms:identifier ?id ; rdfs:label ?label ; a ?class ."]
+    if kind is not None:
+        require_kind(kind)
+        patterns.append(f"VALUES ?class {{ {_iri(CLASS_OF_KIND[kind])} }}")
+    else:
+        patterns.append(f"VALUES ?class {{ {' '.join(_iri(c) for c in CLASS_OF_KIND.values())} }}")
+    if region is not None:
+        place = require_place(kg, region)
+        patterns.append(
+            "{ ?e llmkg:basedIn|llmkg:targetsRegion ?pl } UNION { ?e llmkg:developedBy/llmkg:basedIn ?pl }"
+            f" ?pl skos:broader* {_iri(place)} ."
+        )
+    rank = "0"
+    if q:
+        needle = _literal(q.lower())
+        patterns.append(
+            "OPTIONAL { ?e skos:altLabel ?alias }"
+            f" BIND(LCASE(STR(COALESCE(?alias, ?label))) AS ?a) BIND(LCASE(STR(?label)) AS ?l)"
+            f" FILTER(CONTAINS(?l, {needle}) || CONTAINS(?a, {needle}) || CONTAINS(LCASE(?id), {needle}))"
+        )
+        rank = (
+            f"MIN(IF(?l = {needle} || ?a = {needle} || LCASE(?id) = {needle}, 0,"
+            f" IF(STRSTARTS(?l, {needle}) || STRSTARTS(?a, {needle}), 1, 2)))"
+        )
+    where = " ".join(patterns)
+    count = _solutions(kg, f"SELECT (COUNT(DISTINCT ?e) AS ?n) WHERE {{ {where} }}")
+    rows = _solutions(
+        kg,
+        # ordered outside the grouping subquery: Virtuoso cannot order by an aggregate's alias
+        f"SELECT * {{ SELECT ?e ?class (SAMPLE(?label) AS ?name) ({rank} AS ?rank) WHERE {{ {where} }}"
+        f" GROUP BY ?e ?class }} ORDER BY ?rank LCASE(STR(?name)) ?e LIMIT {int(limit)} OFFSET {int(offset)}",
+    )
+    items = [_summary(str(_text(r["e"])), str(_text(r["name"]))) for r in rows]
+    return Page(total=int(str(_text(count[0]["n"]))), limit=limit, offset=offset, items=items)
+
+
+def _summary(iri: str, label: str) -> EntitySummary:
+    kind, id_ = split_iri(iri) or ("", iri)
+    return EntitySummary(kind=kind, id=id_, iri=iri, label=label)
+
+
+Stated = tuple[ox.NamedNode, object, object, str | None]
+
+
+def _stated(
+    kg: KnowledgeGraph, subject: str | None, obj: str | None, where: str = ""
+) -> list[Stated]:
+    """(predicate, subject, object, fact graph) of each triple from ``subject`` or to ``obj``.
+
+    ``where`` may constrain ``?s`` or ``?o``. A triple stated in several fact graphs comes once
+    per graph; a triple outside any named graph (a store filled with ``kg load``) comes once,
+    without a graph.
+    """
+    s = _iri(subject) if subject else "?s"
+    o = _iri(obj) if obj else "?o"
+    rows = _solutions(
+        kg, f"SELECT * WHERE {{ {{ GRAPH ?g {{ {s} ?p {o} }} }} UNION {{ {s} ?p {o} }} {where} }}"
+    )
+    facts = [
+        (
+            cast(ox.NamedNode, r["p"]),
+            r["s"] if subject is None else ox.NamedNode(subject),
+            r["o"] if obj is None else ox.NamedNode(obj),
+            _text(r["g"]),
+        )
+        for r in rows
+    ]
+    in_graphs = {(p, s_, o_) for p, s_, o_, g in facts if g is not None}
+    return [f for f in facts if f[3] is not None or (f[0], f[1], f[2]) not in in_graphs]
+
+
+def _provenance(kg: KnowledgeGraph, graphs: set[str]) -> dict[str, dict[str, str | None]]:
+    """Source, confidence, phase and note of each fact graph in ``graphs``."""
+    if not graphs:
+        return {}
+    rows = _solutions(
+        kg,
+        f"""SELECT ?g ?source ?confidence ?phase ?note WHERE {{
+          VALUES ?g {{ {" ".join(_iri(g) for g in sorted(graphs))} }}
+          OPTIONAL {{ ?g prov:wasDerivedFrom ?source }}
+          OPTIONAL {{ ?g llmkg:confidence ?c . ?c skos:notation ?confidence }}
+          OPTIONAL {{ ?g llmkg:lifecyclePhase ?ph . ?ph skos:notation ?phase }}
+          OPTIONAL {{ ?g rdfs:comment ?note }} }}""",
+    )
+    return {
+        str(_text(r["g"])): {k: _text(r[k]) for k in ("source", "confidence", "phase", "note")}
+        | {"graph": _text(r["g"])}
+        for r in rows
+    }
+
+
+def _labels(kg: KnowledgeGraph, iris: set[str]) -> dict[str, str]:
+    """A label (rdfs:label or skos:prefLabel) of each IRI in ``iris`` that has one."""
+    if not iris:
+        return {}
+    rows = _solutions(
+        kg,
+        f"""SELECT ?x (SAMPLE(?l) AS ?label) WHERE {{
+          VALUES ?x {{ {" ".join(_iri(i) for i in sorted(iris))} }} ?x rdfs:label|skos:prefLabel ?l }} GROUP BY ?x""",
+    )
+    return {str(_text(r["x"])): str(_text(r["label"])) for r in rows}
+
+
+def _no_provenance(graph: str | None) -> dict[str, str | None]:
+    return {"source": None, "confidence": None, "phase": None, "note": None, "graph": graph}
+
+
+def entity(kg: KnowledgeGraph, kind: str, id_: str) -> Entity:
+    """Every fact about ``kind/id_``, each with its source, confidence, phase and note."""
+    iri = f"{ID}{kind}/{id_}"
+    stated = _stated(kg, iri, None) if kind in KINDS else []
+    if not stated:
+        require_entity(kg, kind, id_)  # raises, with the closest ids
+    provenance = _provenance(kg, {g for *_, g in stated if g})
+    labels = _labels(
+        kg, {str(_text(t)) for p, _, o, _ in stated for t in (p, o) if isinstance(t, ox.NamedNode)}
+    )
+    facts, types, label = [], [], id_
+    for p, _, o, graph in sorted(stated, key=lambda f: (str(f[0]), str(f[2]), f[3] or "")):
+        if p.value == f"{PREFIXES['rdf']}type":
+            types.append(str(_text(o)))
+        if p.value == f"{PREFIXES['rdfs']}label":
+            label = str(_text(o))
+        value = _value(o, labels.get(str(_text(o))) if isinstance(o, ox.NamedNode) else None)
+        facts.append(
+            Fact(
+                property=p.value,
+                relation=relation_name(p.value),
+                property_label=labels.get(p.value),
+                object=value,
+                **provenance.get(graph or "", _no_provenance(graph)),
+            )
+        )
+    return Entity(kind=kind, id=id_, iri=iri, label=label, types=sorted(set(types)), facts=facts)
+
+
+def _value(term: object, label: str | None) -> Value:
+    if isinstance(term, ox.Literal):
+        language = term.language
+        datatype = None if language else term.datatype.value
+        return Value(value=term.value, datatype=datatype, language=language)
+    iri = str(_text(term))
+    kind, id_ = split_iri(iri) or (None, None)
+    return Value(iri=iri, label=label, kind=kind, id=id_)
+
+
+def links(
+    kg: KnowledgeGraph,
+    kind: str,
+    id_: str,
+    *,
+    relation: str | None = None,
+    phase: str | None = None,
+    direction: Direction = "both",
+) -> list[LinkFact]:
+    """Typed links between ``kind/id_`` and other entities, outgoing and incoming."""
+    iri = require_entity(kg, kind, id_)
+    ways = [w for w in ("out", "in") if direction in (w, "both")]
+    stated = {
+        way: [
+            link
+            for link in (
+                _stated(kg, iri, None, "?o dcterms:identifier ?other")
+                if way == "out"
+                else _stated(kg, None, iri, "?s dcterms:identifier ?other")
+            )
+            if relation is None or relation in (relation_name(link[0].value), link[0].value)
+        ]
+        for way in ways
+    }
+    graphs = {g for found in stated.values() for *_, g in found if g}
+    provenance = _provenance(kg, graphs)
+    others = {
+        str(_text(o if way == "out" else s))
+        for way, found in stated.items()
+        for _, s, o, _ in found
+    }
+    labels = _labels(kg, others)
+    links = []
+    for way, found in stated.items():
+        for p, s, o, graph in sorted(
+            found, key=lambda f: (str(f[0]), str(f[1]), str(f[2]), f[3] or "")
+        ):
+            other = str(_text(o if way == "out" else s))
+            qualifiers = provenance.get(graph or "", _no_provenance(graph))
+            if phase is not None and qualifiers["phase"] != phase:
+                continue
+            links.append(
+                LinkFact(
+                    direction=way,
+                    relation=relation_name(p.value),
+                    property=p.value,
+                    other=_summary(other, labels.get(other, "")),
+                    **qualifiers,
+                )
+            )
+    return links
+
+
+def projects(
+    kg: KnowledgeGraph, *, governance_model: str | None = None, region: str | None = None
+) -> list[ProjectSummary]:
+    """Projects with their governance model, optionally filtered by model and region."""
+    filters = []
+    if governance_model is not None:
+        iri = f"{ID}governance-model/{governance_model}"
+        if not kg.query(f"ASK {{ {_iri(iri)} a llmkg:GovernanceModel }}", prefixes=True):
+            known = [
+                str(_text(r["c"]))
+                for r in _solutions(
+                    kg, "SELECT ?c { ?m a llmkg:GovernanceModel ; skos:notation ?c }"
+                )
+            ]
+            match = difflib.get_close_matches(governance_model, known, n=1)
+            hint = f" (did you mean {match[0]!r}?)" if match else ""
+            raise InvalidParameterError(
+                f"unknown governance model {governance_model!r}{hint}; models: {', '.join(sorted(known))}"
+            )
+        filters.append(f"?e llmkg:governanceModel {_iri(iri)} .")
+    if region is not None:
+        place = require_place(kg, region)
+        filters.append(
+            "{ ?e llmkg:targetsRegion ?pl } UNION { ?e llmkg:developedBy/llmkg:basedIn ?pl }"
+            f" ?pl skos:broader* {_iri(place)} ."
+        )
+    matching = _solutions(
+        kg, f"SELECT DISTINCT ?e WHERE {{ ?e a llmkg:Project . {' '.join(filters)} }}"
+    )
+    values = " ".join(_iri(str(_text(r["e"]))) for r in matching)
+    rows = _solutions(  # a second query: joined with the filters, the path is evaluated per row
+        kg,
+        f"""SELECT * {{ SELECT ?e (SAMPLE(?l) AS ?label) (SAMPLE(?gm) AS ?model)
+          (GROUP_CONCAT(DISTINCT ?code; separator=" ") AS ?places)
+        WHERE {{ VALUES ?e {{ {values} }} ?e rdfs:label ?l .
+          OPTIONAL {{ ?e llmkg:governanceModel/skos:notation ?gm }}
+          OPTIONAL {{ {{ ?e llmkg:targetsRegion ?place }} UNION {{ ?e llmkg:developedBy/llmkg:basedIn ?place }}
+                      ?place skos:notation ?c BIND(LCASE(?c) AS ?code) }} }}
+        GROUP BY ?e }} ORDER BY LCASE(STR(?label))""",
+    )
+    return [
+        ProjectSummary(
+            **_summary(str(_text(r["e"])), str(_text(r["label"]))).model_dump(),
+            governance_model=_text(r["model"]),
+            regions=sorted(set(str(_text(r["places"]) or "").split())),
+        )
+        for r in rows
+    ]
+
+
+ARTIFACT_KINDS = (
+    "model",
+    "dataset",
+    "benchmark",
+    "framework",
+    "leaderboard",
+    "compute-partnership",
+    "forum",
+)
+
+
+def artifacts(kg: KnowledgeGraph, *, kind: str | None = None) -> list[EntitySummary]:
+    """Artifacts (models, datasets, benchmarks, frameworks, leaderboards, compute, forums)."""
+    if kind is not None and kind not in ARTIFACT_KINDS:
+        match = difflib.get_close_matches(kind, ARTIFACT_KINDS, n=1)
+        hint = f" (did you mean {match[0]!r}?)" if match else ""
+        raise InvalidParameterError(
+            f"unknown artifact kind {kind!r}{hint}; kinds: {', '.join(ARTIFACT_KINDS)}"
+        )
+    classes = " ".join(_iri(CLASS_OF_KIND[k]) for k in ([kind] if kind else ARTIFACT_KINDS))
+    rows = _solutions(
+        kg,
+        f"SELECT ?e (SAMPLE(?l) AS ?label) WHERE {{ VALUES ?class {{ {classes} }} ?e a ?class ; rdfs:label ?l ;"
+        " dcterms:identifier ?id } GROUP BY ?e ORDER BY ?e",
+    )
+    return [_summary(str(_text(r["e"])), str(_text(r["label"]))) for r in rows]

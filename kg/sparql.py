@@ -1,0 +1,316 @@
+"""The SPARQL 1.1 Protocol, independent of any web framework: dataset, negotiation, answers.
+
+The web layer parses the HTTP request; this module decides what to run and how to serialize
+it, so that the same code answers over HTTP, from the CLI and in worker processes.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from itertools import islice
+
+import pyoxigraph as ox
+
+from kg.errors import KGError, query_error
+from kg.remote import RemoteStore
+from kg.results import serialize_solutions
+from kg.vocabulary import PREFIXES
+
+SOLUTION_TYPES: dict[str, ox.QueryResultsFormat] = {
+    "application/sparql-results+json": ox.QueryResultsFormat.JSON,
+    "application/sparql-results+xml": ox.QueryResultsFormat.XML,
+    "text/csv": ox.QueryResultsFormat.CSV,
+    "text/tab-separated-values": ox.QueryResultsFormat.TSV,
+    "application/json": ox.QueryResultsFormat.JSON,
+    "application/xml": ox.QueryResultsFormat.XML,
+    "text/xml": ox.QueryResultsFormat.XML,
+}
+"""SELECT and ASK results: media type -> format; the first is the default."""
+
+GRAPH_TYPES: dict[str, ox.RdfFormat] = {
+    "text/turtle": ox.RdfFormat.TURTLE,
+    "application/n-triples": ox.RdfFormat.N_TRIPLES,
+    "application/ld+json": ox.RdfFormat.JSON_LD,
+    "application/rdf+xml": ox.RdfFormat.RDF_XML,
+    "text/plain": ox.RdfFormat.N_TRIPLES,
+}
+"""CONSTRUCT and DESCRIBE results: media type -> format; the first is the default."""
+
+FORMAT_NAMES = {
+    "json": "application/sparql-results+json",
+    "xml": "application/sparql-results+xml",
+    "csv": "text/csv",
+    "tsv": "text/tab-separated-values",
+    "turtle": "text/turtle",
+    "ttl": "text/turtle",
+    "ntriples": "application/n-triples",
+    "nt": "application/n-triples",
+    "jsonld": "application/ld+json",
+    "rdfxml": "application/rdf+xml",
+}
+"""Short names accepted by the ``format`` parameter, which overrides Accept."""
+
+
+class NotAcceptableError(KGError):
+    """No representation the client accepts."""
+
+    title = "Not acceptable"
+    status = 406
+
+
+class UnsupportedMediaTypeError(KGError):
+    """A request body in a media type or charset the protocol does not allow."""
+
+    title = "Unsupported media type"
+    status = 415
+
+
+class PayloadTooLargeError(KGError):
+    """A query or request body past the configured limits."""
+
+    title = "Payload too large"
+    status = 413
+
+
+class ForbiddenOperationError(KGError):
+    """An operation this read-only service never performs (updates, SERVICE, LOAD)."""
+
+    title = "Operation not allowed"
+    status = 403
+
+
+@dataclass(frozen=True)
+class Dataset:
+    """The RDF dataset of a request: protocol ``default-graph-uri`` and ``named-graph-uri``.
+
+    With neither, the default graph is the union of all graphs, and FROM / FROM NAMED in the
+    query apply; with either, they replace the query's own dataset, as the protocol says.
+    """
+
+    default_graphs: tuple[str, ...] = ()
+    named_graphs: tuple[str, ...] = ()
+
+    def query_options(self) -> dict[str, object]:
+        """Keyword arguments of ``pyoxigraph.Store.query`` for this dataset."""
+        if not self.default_graphs and not self.named_graphs:
+            return {"use_default_graph_as_union": True}
+        options: dict[str, object] = {}
+        if self.default_graphs:
+            options["default_graph"] = [ox.NamedNode(g) for g in self.default_graphs]
+        else:
+            options["use_default_graph_as_union"] = True
+        if self.named_graphs:
+            options["named_graphs"] = [ox.NamedNode(g) for g in self.named_graphs]
+        return options
+
+
+@dataclass(frozen=True)
+class Answer:
+    """A serialized result, ready to send."""
+
+    body: bytes
+    media_type: str
+    headers: dict[str, str] = field(default_factory=dict)
+
+
+def parse_accept(accept: str | None) -> list[tuple[str, float]]:
+    """Media ranges of an Accept header, best first (stable for equal quality).
+
+    Examples
+    --------
+    >>> parse_accept("text/csv;q=0.5, application/sparql-results+json")
+    [('application/sparql-results+json', 1.0), ('text/csv', 0.5)]
+    """
+    ranges = []
+    for index, part in enumerate((accept or "*/*").split(",")):
+        media, *params = (p.strip() for p in part.split(";"))
+        if not media:
+            continue
+        quality = 1.0
+        for param in params:
+            name, _, value = param.partition("=")
+            if name.strip().lower() == "q":
+                try:
+                    quality = float(value)
+                except ValueError:
+                    quality = 0.0
+        ranges.append((index, media.lower(), quality))
+    ranges.sort(key=lambda r: (-r[2], r[0]))
+    return [(media, quality) for _, media, quality in ranges if quality > 0]
+
+
+def negotiate(accept: str | None, offered: Sequence[str]) -> str:
+    """The first of ``offered`` (ordered by preference) that ``accept`` allows best.
+
+    Raises
+    ------
+    NotAcceptableError
+        Naming what can be offered.
+
+    Examples
+    --------
+    >>> negotiate("text/*", ["text/turtle", "application/n-triples"])
+    'text/turtle'
+    >>> negotiate(None, ["application/sparql-results+json", "text/csv"])
+    'application/sparql-results+json'
+    """
+    for media, _ in parse_accept(accept):
+        if media in ("*/*", "*"):
+            return offered[0]
+        if media.endswith("/*"):
+            match = next((o for o in offered if o.startswith(media[:-1])), None)
+            if match:
+                return match
+        elif media in offered:
+            return media
+    raise NotAcceptableError(f"cannot answer in {accept!r}; available: {', '.join(offered)}")
+
+
+def choose(accept: str | None, fmt: str | None, offered: Sequence[str]) -> str:
+    """Negotiate, unless the ``format`` parameter names a media type or a short name."""
+    if fmt:
+        media = FORMAT_NAMES.get(fmt.lower(), fmt.lower())
+        if media not in offered:
+            raise NotAcceptableError(
+                f"format {fmt!r} is not available here; available: {', '.join(offered)}"
+            )
+        return media
+    return negotiate(accept, offered)
+
+
+_ESCAPES = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
+_STRIP = re.compile(
+    r'"""[\s\S]*?"""|\'\'\'[\s\S]*?\'\'\'|"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\'|<[^<>\s]*>|#[^\n]*'
+)
+_SERVICE = re.compile(r"(?<![?$:\w])SERVICE\b", re.IGNORECASE)
+
+
+def refuse_outbound(sparql: str) -> None:
+    """Refuse SERVICE before evaluation: this service never makes outbound requests.
+
+    Codepoint escapes are decoded first, as a SPARQL parser does, then strings, IRIs and
+    comments are stripped, so ``<http://x/service>``, ``"SERVICE"`` and ``?service`` are fine.
+
+    Examples
+    --------
+    >>> refuse_outbound('SELECT ?service { ?s ?p "SERVICE" } # SERVICE')
+    >>> refuse_outbound("SELECT * { \\u0053ERVICE <http://x> { ?s ?p ?o } }")
+    Traceback (most recent call last):
+    ...
+    kg.sparql.ForbiddenOperationError: SERVICE is not allowed: this endpoint makes no outbound requests
+    """
+    decoded = _ESCAPES.sub(lambda m: chr(int(m.group(1) or m.group(2), 16)), sparql)
+    if _SERVICE.search(_STRIP.sub(" ", decoded)):
+        raise ForbiddenOperationError(
+            "SERVICE is not allowed: this endpoint makes no outbound requests"
+        )
+
+
+def execute(
+    store: ox.Store | RemoteStore,
+    sparql: str,
+    dataset: Dataset = Dataset(),
+    *,
+    accept: str | None = None,
+    fmt: str | None = None,
+    base_iri: str | None = None,
+    max_rows: int | None = None,
+) -> Answer:
+    """Run a read-only SPARQL query and serialize the result as negotiated.
+
+    Relative IRIs in the query resolve against ``base_iri`` (the service's own URL over HTTP).
+    With ``max_rows``, at most that many solutions (or triples) are returned; a cut answer says
+    so in its ``X-SPARQL-Truncated`` header (and, in SPARQL JSON, ``"truncated": true``).
+
+    Raises
+    ------
+    QueryError
+        A syntax or evaluation error (HTTP 400).
+    NotAcceptableError
+        No acceptable format for this kind of result (HTTP 406).
+    ForbiddenOperationError
+        SERVICE or LOAD in the query (HTTP 403).
+    """
+    refuse_outbound(sparql)
+    try:
+        result = store.query(sparql, base_iri=base_iri, **dataset.query_options())  # type: ignore[arg-type]
+        truncated = False
+        if isinstance(result, ox.QueryTriples):
+            media = choose(accept, fmt, list(GRAPH_TYPES))
+            triples = list(islice(result, max_rows + 1)) if max_rows is not None else list(result)
+            truncated = max_rows is not None and len(triples) > max_rows
+            body = (
+                ox.serialize(triples[:max_rows], format=GRAPH_TYPES[media], prefixes=PREFIXES)
+                or b""
+            )
+        elif isinstance(result, ox.QueryBoolean) or max_rows is None:
+            media = choose(accept, fmt, list(SOLUTION_TYPES))
+            body = result.serialize(format=SOLUTION_TYPES[media]) or b""
+        else:
+            media = choose(accept, fmt, list(SOLUTION_TYPES))
+            names = [v.value for v in result.variables]
+            rows = [[s[n] for n in names] for s in islice(result, max_rows + 1)]
+            truncated = len(rows) > max_rows
+            body = serialize_solutions(
+                names, rows[:max_rows], SOLUTION_TYPES[media], truncated=truncated
+            )
+    except (SyntaxError, OSError, RuntimeError, ValueError) as exc:
+        raise query_error(exc) from None
+    headers = {"X-SPARQL-Truncated": f"true; max-rows={max_rows}"} if truncated else {}
+    return Answer(body, _with_charset(media), headers)
+
+
+def _with_charset(media: str) -> str:
+    textual = media.startswith("text/") or media.endswith(("+json", "+xml", "/json", "/xml"))
+    return f"{media}; charset=utf-8" if textual or media == "application/n-triples" else media
+
+
+SD = "http://www.w3.org/ns/sparql-service-description#"
+FORMATS = "http://www.w3.org/ns/formats/"
+SERVICE_FORMATS = (
+    "SPARQL_Results_JSON", "SPARQL_Results_XML", "SPARQL_Results_CSV", "SPARQL_Results_TSV",
+    "Turtle", "N-Triples", "JSON-LD", "RDF_XML",
+)  # fmt: skip
+
+
+def service_description(endpoint: str, store: ox.Store | RemoteStore) -> list[ox.Triple]:
+    """A SPARQL 1.1 Service Description of the endpoint at ``endpoint`` (no blank nodes)."""
+    rdf_type = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+    service, dataset, default = (
+        ox.NamedNode(endpoint + s) for s in ("", "#dataset", "#default-graph")
+    )
+
+    def sd(term: str) -> ox.NamedNode:
+        return ox.NamedNode(SD + term)
+
+    triples = [
+        ox.Triple(service, rdf_type, sd("Service")),
+        ox.Triple(service, sd("endpoint"), service),
+        ox.Triple(service, sd("supportedLanguage"), sd("SPARQL11Query")),
+        ox.Triple(service, sd("feature"), sd("UnionDefaultGraph")),
+        ox.Triple(service, sd("defaultDataset"), dataset),
+        ox.Triple(dataset, rdf_type, sd("Dataset")),
+        ox.Triple(dataset, sd("defaultGraph"), default),
+        ox.Triple(default, rdf_type, sd("Graph")),
+        ox.Triple(default, ox.NamedNode("http://rdfs.org/ns/void#triples"), ox.Literal(len(store))),
+    ]
+    triples += [
+        ox.Triple(service, sd("resultFormat"), ox.NamedNode(FORMATS + f)) for f in SERVICE_FORMATS
+    ]
+    return triples
+
+
+def describe_service(
+    endpoint: str, store: ox.Store | RemoteStore, *, accept: str | None = None
+) -> Answer:
+    """The service description, serialized as negotiated (Turtle by default)."""
+    media = negotiate(accept, list(GRAPH_TYPES))
+    body = (
+        ox.serialize(
+            service_description(endpoint, store), format=GRAPH_TYPES[media], prefixes={"sd": SD}
+        )
+        or b""
+    )
+    return Answer(body, _with_charset(media))

@@ -1,0 +1,210 @@
+"""On-disk Oxigraph stores: the served graph built from data/, and stores loaded from RDF files.
+
+``ensure_store`` builds data/ into ``build/store`` only when its inputs changed (a fingerprint
+of the records, the ontology and the code that maps them) and swaps the new store in only once
+it is complete, so a failed build leaves the last good store in place.
+"""
+
+from __future__ import annotations
+
+import gc
+import hashlib
+import json
+import logging
+import shutil
+import tempfile
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO, cast
+
+import pyoxigraph as ox
+
+from kg.errors import KGError
+from kg.graph import build
+from kg.remote import Endpoint, RemoteStore
+from kg.settings import ROOT, Settings
+
+logger = logging.getLogger(__name__)
+
+FORMATS_BY_SUFFIX = {
+    ".nt": ox.RdfFormat.N_TRIPLES,
+    ".nq": ox.RdfFormat.N_QUADS,
+    ".ttl": ox.RdfFormat.TURTLE,
+    ".trig": ox.RdfFormat.TRIG,
+}
+BATCH = 100_000
+
+
+class StoreError(KGError):
+    """A store cannot be opened, built or loaded."""
+
+    title = "Store error"
+    status = 500
+
+
+@dataclass(frozen=True)
+class StoreStatus:
+    """Where the served store is and whether this start rebuilt it."""
+
+    path: Path
+    fingerprint: str
+    rebuilt: bool
+
+
+def fingerprint(settings: Settings) -> str:
+    """A hash of everything the built store depends on: records, ontology, imports, mapping code."""
+    digest = hashlib.sha256()
+    inputs = [
+        *sorted(settings.data_dir.rglob("*.yaml")),
+        *sorted(settings.ontology_dir.glob("*.ttl")),
+        *sorted(settings.imports_dir.glob("*.nq")),
+        *sorted(settings.imports_dir.glob("manifest.json")),
+        *sorted((ROOT / "kg").glob("*.py")),
+    ]
+    for path in inputs:
+        digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()
+
+
+def ensure_store(settings: Settings) -> StoreStatus:
+    """Build data/ into ``<build_dir>/store`` unless the store there is up to date.
+
+    Raises
+    ------
+    RecordError, ShapeError
+        If the data does not validate; the previous store, if any, is left as it was.
+    """
+    target = settings.build_dir / "store"
+    stamp = settings.build_dir / "store.json"
+    wanted = fingerprint(settings)
+    if (
+        target.is_dir()
+        and stamp.is_file()
+        and json.loads(stamp.read_text())["fingerprint"] == wanted
+    ):
+        logger.info("store %s is up to date", target)
+        return StoreStatus(target, wanted, rebuilt=False)
+    kg = build(settings)  # raises before anything on disk changes
+    settings.build_dir.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=".store-", dir=settings.build_dir))
+    try:
+        disk = ox.Store(str(tmp / "store"))
+        disk.bulk_extend(kg.rdf)
+        disk.flush()
+        del disk
+        gc.collect()  # close RocksDB before the directory moves
+        stamp.unlink(missing_ok=True)
+        old = tmp / "old"
+        if target.exists():
+            target.rename(old)
+        (tmp / "store").rename(target)
+        stamp.write_text(json.dumps({"fingerprint": wanted, "quads": len(kg.rdf)}))
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    logger.info("built store %s: %d quads", target, len(kg.rdf))
+    return StoreStatus(target, wanted, rebuilt=True)
+
+
+def open_read_only(path: Path) -> ox.Store:
+    """Open an existing on-disk store for reading; several processes may do so at once."""
+    if not (path / "CURRENT").is_file():
+        raise StoreError(
+            f"{path} is not an Oxigraph store (create one with `kg load FILE --store {path}`)"
+        )
+    try:
+        return ox.Store.read_only(str(path))
+    except OSError as exc:
+        raise StoreError(f"cannot open the store at {path}: {exc}") from None
+
+
+def open_store(source: Path | Endpoint) -> ox.Store | RemoteStore:
+    """The store to read: an on-disk store directory, opened read-only, or a remote service."""
+    if isinstance(source, Endpoint):
+        return RemoteStore(source)
+    return open_read_only(source)
+
+
+class _CountingReader:
+    """A binary file that reports how many bytes were read, for a progress bar."""
+
+    def __init__(self, stream: IO[bytes], advance: Callable[[int], None]) -> None:
+        self.stream = stream
+        self.advance = advance
+
+    def read(self, size: int = -1) -> bytes:
+        chunk = self.stream.read(size)
+        self.advance(len(chunk))
+        return chunk
+
+
+def _batches(quads: Iterable[ox.Quad]) -> Iterator[list[ox.Quad]]:
+    batch: list[ox.Quad] = []
+    for quad in quads:
+        batch.append(quad)
+        if len(batch) == BATCH:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+def _into(quad: ox.Quad, graph: ox.NamedNode) -> ox.Quad:
+    if isinstance(quad.graph_name, ox.DefaultGraph):
+        return ox.Quad(quad.subject, quad.predicate, quad.object, graph)
+    return quad
+
+
+def load_files(
+    files: list[Path],
+    store_dir: Path,
+    *,
+    graph: str | None = None,
+    advance: Callable[[int], None] = lambda n: None,
+) -> int:
+    """Load RDF files (N-Triples, N-Quads, Turtle, TriG) into the on-disk store ``store_dir``.
+
+    Parameters
+    ----------
+    files
+        The files; the format comes from the suffix (.nt, .nq, .ttl, .trig).
+    store_dir
+        The store, created if missing.
+    graph
+        Named graph for triples in the default graph (default: leave them there); quads
+        that name their graph keep it.
+    advance
+        Called with the number of bytes read as parsing proceeds.
+
+    Returns
+    -------
+    int
+        Number of quads loaded.
+    """
+    for path in files:
+        if path.suffix not in FORMATS_BY_SUFFIX:
+            raise StoreError(
+                f"{path}: unknown RDF format; use one of {', '.join(FORMATS_BY_SUFFIX)}"
+            )
+        if not path.is_file():
+            raise StoreError(f"{path}: no such file")
+    try:
+        store = ox.Store(str(store_dir))
+    except OSError as exc:
+        raise StoreError(f"cannot open the store at {store_dir}: {exc}") from None
+    to_graph = ox.NamedNode(graph) if graph else None
+    loaded = 0
+    for path in files:
+        with path.open("rb") as stream:
+            reader = cast(IO[bytes], _CountingReader(stream, advance))
+            quads = ox.parse(reader, format=FORMATS_BY_SUFFIX[path.suffix])
+            try:
+                for batch in _batches(quads):
+                    if to_graph is not None:
+                        batch = [_into(q, to_graph) for q in batch]
+                    store.bulk_extend(batch)
+                    loaded += len(batch)
+            except SyntaxError as exc:
+                raise StoreError(f"{path}: {exc}") from None
+    store.flush()
+    return loaded

@@ -1,0 +1,216 @@
+"""REST endpoints over the fixture graph, with httpx against uvicorn on loopback."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import httpx
+import pytest
+
+
+@pytest.fixture(scope="module")
+def client(base_url: str) -> Iterator[httpx.Client]:
+    with httpx.Client(base_url=base_url, timeout=30) as client:
+        yield client
+
+
+def test_search_ranks_exact_matches_first(client: httpx.Client) -> None:
+    body = client.get("/entities", params={"q": "chat-7b"}).json()
+    assert body["total"] == 1
+    assert body["items"] == [
+        {
+            "kind": "model",
+            "id": "chat-7b",
+            "iri": "https://w3id.org/llmkg/id/model/chat-7b",
+            "label": "Chat 7B",
+        }
+    ]
+
+
+def test_search_by_alias_type_region_and_pages(client: httpx.Client) -> None:
+    assert [
+        i["id"] for i in client.get("/entities", params={"q": "artificial"}).json()["items"]
+    ] == ["acme"]
+    europe = client.get("/entities", params={"type": "organization", "region": "europe"}).json()
+    assert [i["id"] for i in europe["items"]] == ["hpc-center", "openlab"]
+    page = client.get("/entities", params={"type": "model", "limit": 2, "offset": 2}).json()
+    assert (page["total"], [i["id"] for i in page["items"]]) == (3, ["community-7b"])
+
+
+def test_entity_facts_carry_provenance(client: httpx.Client) -> None:
+    body = client.get("/entities/model/community-7b").json()
+    assert body["label"] == "Community 7B"
+    (fine_tuned,) = [f for f in body["facts"] if f["relation"] == "fine_tuned_from"]
+    assert fine_tuned == {
+        "source": "https://example.org/community-7b",
+        "confidence": "curator-inference",
+        "phase": "post-release-reuse",
+        "note": "The model card names Chat 7B as its base without saying how it was tuned.",
+        "graph": fine_tuned["graph"],
+        "property": "https://w3id.org/llmkg/ns#fineTunedFrom",
+        "relation": "fine_tuned_from",
+        "property_label": "fine-tuned from",
+        "object": {
+            "iri": "https://w3id.org/llmkg/id/model/chat-7b",
+            "label": "Chat 7B",
+            "kind": "model",
+            "id": "chat-7b",
+            "value": None,
+            "datatype": None,
+            "language": None,
+        },
+    }
+
+
+def test_entity_as_jsonld(client: httpx.Client) -> None:
+    response = client.get("/entities/model/base-7b", headers={"Accept": "application/ld+json"})
+    assert response.headers["content-type"] == "application/ld+json; charset=utf-8"
+    (node,) = response.json()["@graph"]
+    assert node["@id"] == "model:base-7b"
+    assert node["llmkg:trainedOn"] == [{"@id": "dataset:corpus"}]
+
+
+def test_links_by_direction_relation_and_phase(client: httpx.Client) -> None:
+    links = client.get("/entities/model/chat-7b/links").json()
+    assert {(link["direction"], link["relation"], link["other"]["id"]) for link in links} >= {
+        ("out", "fine_tuned_from", "base-7b"),
+        ("out", "developed_by", "acme"),
+        ("in", "fine_tuned_from", "community-7b"),
+    }
+    incoming = client.get(
+        "/entities/model/chat-7b/links", params={"direction": "in", "relation": "derived_from"}
+    ).json()
+    assert [(link["other"]["id"], link["phase"]) for link in incoming] == [
+        ("community-7b", "post-release-reuse")
+    ]
+    pre = client.get("/entities/project/alpha/links", params={"phase": "pre-training"}).json()
+    assert [(link["relation"], link["other"]["id"]) for link in pre] == [
+        ("compute_from", "jz-alpha")
+    ]
+
+
+def test_projects_and_artifacts(client: httpx.Client) -> None:
+    assert client.get(
+        "/projects", params={"governance_model": "single-company", "region": "europe"}
+    ).json() == [
+        {
+            "kind": "project",
+            "id": "alpha",
+            "iri": "https://w3id.org/llmkg/id/project/alpha",
+            "label": "Alpha",
+            "governance_model": "single-company",
+            "regions": ["europe", "us"],
+        }
+    ]
+    assert (
+        client.get("/projects", params={"governance_model": "single-research-institute"}).json()
+        == []
+    )
+    assert [a["id"] for a in client.get("/artifacts", params={"kind": "dataset"}).json()] == [
+        "corpus"
+    ]
+    assert len(client.get("/artifacts").json()) == 6
+
+
+def test_unknown_id_is_a_404_problem_with_did_you_mean(client: httpx.Client) -> None:
+    response = client.get("/entities/model/chat7b")
+    assert response.status_code == 404
+    assert response.headers["content-type"] == "application/problem+json"
+    assert response.json() == {
+        "type": "about:blank",
+        "title": "Not found",
+        "status": 404,
+        "detail": "no model with id 'chat7b' (did you mean 'chat-7b'?)",
+        "instance": "/entities/model/chat7b",
+    }
+
+
+@pytest.mark.parametrize(
+    ("path", "params", "status", "detail"),
+    [
+        (
+            "/entities/modle/chat-7b",
+            {},
+            404,
+            "no kind 'modle' (did you mean 'model'?); kinds: benchmark, compute-partnership, dataset, forum, framework, leaderboard, license, model, organization, project, publication",
+        ),
+        ("/entities", {"region": "eurpe"}, 422, "unknown region 'eurpe' (did you mean 'europe'?)"),
+        (
+            "/entities",
+            {"limit": "0"},
+            422,
+            "query.limit: Input should be greater than or equal to 1",
+        ),
+        (
+            "/entities/model/chat-7b/links",
+            {"direction": "sideways"},
+            422,
+            "query.direction: Input should be 'in', 'out' or 'both'",
+        ),
+        (
+            "/projects",
+            {"governance_model": "single-compny"},
+            422,
+            "unknown governance model 'single-compny' (did you mean 'single-company'?); models: company-sponsored-grassroots, multi-organizational-research-institute, non-profit-sponsored-grassroots, single-company, single-research-institute",
+        ),
+        (
+            "/artifacts",
+            {"kind": "modle"},
+            422,
+            "unknown artifact kind 'modle' (did you mean 'model'?); kinds: model, dataset, benchmark, framework, leaderboard, compute-partnership, forum",
+        ),
+        ("/no-such-route", {}, 404, "no resource at /no-such-route; see /docs for the API"),
+    ],
+    ids=[
+        "unknown-kind",
+        "unknown-region",
+        "bad-limit",
+        "bad-direction",
+        "unknown-governance",
+        "unknown-artifact-kind",
+        "unknown-route",
+    ],
+)
+def test_errors_are_problems(
+    client: httpx.Client, path: str, params: dict[str, str], status: int, detail: str
+) -> None:
+    response = client.get(path, params=params)
+    assert response.status_code == status
+    assert response.headers["content-type"] == "application/problem+json"
+    assert response.json()["detail"] == detail
+
+
+def test_openapi_documents_every_route(client: httpx.Client) -> None:
+    spec = client.get("/openapi.json").json()
+    assert set(spec["paths"]) >= {
+        "/sparql",
+        "/sparql/examples",
+        "/entities",
+        "/entities/{kind}/{id}",
+        "/entities/{kind}/{id}/links",
+        "/projects",
+        "/artifacts",
+    }
+    for path, operations in spec["paths"].items():
+        for operation in operations.values():
+            assert operation.get("description") or operation.get("summary"), path
+    assert client.get("/docs").status_code == 200
+
+
+def test_example_queries_are_listed_and_run(client: httpx.Client) -> None:
+    examples = client.get("/sparql/examples").json()
+    assert [e["name"] for e in examples][:2] == ["cq01-governance-models", "cq02-project-artifacts"]
+    cq12 = next(e for e in examples if e["name"] == "cq12-license-changes")
+    assert (
+        cq12["title"]
+        == "CQ12: Which derived models carry a license different from their base model's?"
+    )
+    rows = client.get(cq12["run"], headers={"Accept": "application/sparql-results+json"}).json()[
+        "results"
+    ]["bindings"]
+    assert [(r["model"]["value"], r["license"]["value"]) for r in rows] == [
+        ("Community 7B", "MIT License")
+    ]
+    text = client.get("/sparql/examples/cq12-license-changes")
+    assert text.headers["content-type"] == "application/sparql-query; charset=utf-8"
+    assert text.text == cq12["query"]

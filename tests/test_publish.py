@@ -1,0 +1,153 @@
+"""kg publish against a real `oxigraph serve` on loopback: every graph, idempotent, in batches."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator
+from dataclasses import replace
+from pathlib import Path
+
+import httpx
+import pyoxigraph as ox
+import pytest
+from click.testing import CliRunner
+
+from kg.cli import main
+from kg.publish import Part, PublishError, parts, publish, requests_of, update_text
+from kg.remote import Endpoint, RemoteStore
+from kg.settings import Settings
+from kg.store import ensure_store, open_read_only
+from tests.triplestores import Server, oxigraph
+
+
+@pytest.fixture(scope="module")
+def local(fixture_settings: Settings) -> ox.Store:
+    """The fixture graph, built into an on-disk store: 2122 quads in 20 graphs."""
+    return open_read_only(ensure_store(fixture_settings).path)
+
+
+@pytest.fixture
+def server(tmp_path: Path) -> Iterator[Server]:
+    with oxigraph(tmp_path) as running:
+        yield running
+
+
+def quads_of(server: Server) -> set[ox.Quad]:
+    store = RemoteStore(Endpoint(query_url=server.query))
+    try:
+        return set(store)
+    finally:
+        store.close()
+
+
+@pytest.mark.parametrize(
+    ("via", "batch", "requests"),
+    [("gsp", 50_000, 20), ("gsp", 500, 23), ("update", 50_000, 1), ("update", 500, 5)],
+    ids=["gsp", "gsp-split-graphs", "update", "update-batches"],
+)
+def test_publishing_twice_leaves_the_same_data(
+    local: ox.Store, server: Server, via: str, batch: int, requests: int
+) -> None:
+    endpoint = Endpoint(update_url=server.update, gsp_url=server.gsp)
+    expected = set(local)
+    first = publish(local, endpoint, via=via, batch=batch)  # type: ignore[arg-type]
+    assert (first.quads, first.graphs, first.requests) == (2122, 20, requests)
+    assert quads_of(server) == expected
+    httpx.post(  # a stale fact in a published graph, which the next publish must replace
+        server.update,
+        content="INSERT DATA { GRAPH <https://w3id.org/llmkg/ns> { <urn:x:s> <urn:x:p> 1 } }",
+        headers={"Content-Type": "application/sparql-update"},
+    ).raise_for_status()
+    progress: list[int] = []
+    second = publish(local, endpoint, via=via, batch=batch, advance=progress.append)  # type: ignore[arg-type]
+    assert (second.quads, second.requests, sum(progress)) == (2122, requests, 2122)
+    assert quads_of(server) == expected
+
+
+def test_parts_split_large_graphs_and_requests_pack_small_ones(local: ox.Store) -> None:
+    split = list(parts(local, 500))
+    ontology = [p for p in split if str(p.graph) == "<https://w3id.org/llmkg/ns>"]
+    assert [(len(p.triples), p.replace) for p in ontology] == [
+        (500, True),
+        (500, False),
+        (500, False),
+        (462, False),
+    ]
+    packed = list(requests_of(split, 500, pack=True))
+    assert all(sum(len(p.triples) for p in r) <= 500 for r in packed)
+    assert [p for r in packed for p in r] == split
+
+
+def test_a_split_graph_with_blank_nodes_is_refused() -> None:
+    store = ox.Store()
+    graph = ox.NamedNode("http://example.org/g")
+    for i in range(3):
+        store.add(
+            ox.Quad(ox.BlankNode(), ox.NamedNode("http://example.org/p"), ox.Literal(i), graph)
+        )
+    with pytest.raises(PublishError, match="has more than 2 triples and blank nodes"):
+        list(parts(store, 2))
+    assert [len(p.triples) for p in parts(store, 3)] == [3]  # exactly one batch: not split
+
+
+def test_update_text_drops_only_the_graphs_a_request_starts() -> None:
+    g = ox.NamedNode("http://example.org/g")
+    triple = ox.Triple(g, g, ox.Literal("x"))
+    (request,) = requests_of([Part(g, [triple], False)], 10, pack=True)
+    assert b"DROP" not in update_text(request)
+
+
+def test_kg_publish_prints_throughput_and_hides_credentials(
+    fixture_settings: Settings,
+    server: Server,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    monkeypatch.setenv("LLMKG_DATA_DIR", str(fixture_settings.data_dir))
+    monkeypatch.setenv("LLMKG_BUILD_DIR", str(fixture_settings.build_dir))
+    monkeypatch.setenv("LLMKG_STORE_USER", "alice")
+    monkeypatch.setenv("LLMKG_STORE_PASSWORD", "hunter2")
+    with_password = server.gsp.replace("http://", "http://alice:s3cret@")
+    caplog.set_level(logging.DEBUG)
+    result = CliRunner().invoke(main, ["-v", "publish", "--to", with_password, "--batch", "100"])
+    assert result.exit_code == 0, result.output
+    assert result.stdout.startswith(f"published 2122 quads in 20 graphs to {server.gsp} in ")
+    assert result.stdout.endswith(" requests)\n")
+    assert "quads/s" in result.stdout
+    shown = result.output + caplog.text
+    assert "s3cret" not in shown
+    assert "hunter2" not in shown
+    assert "hunter2" not in repr(Endpoint.from_settings(Settings()))
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["publish"], "Error: no gsp URL to publish to: give --to URL or set LLMKG_GSP_URL\n"),
+        (
+            ["publish", "--via", "update"],
+            "Error: no update URL to publish to: give --to URL or set LLMKG_UPDATE_URL\n",
+        ),
+        (
+            ["publish", "--to", "http://127.0.0.1:9/store"],
+            "publishing to http://127.0.0.1:9/store\n"
+            "Error: cannot reach http://127.0.0.1:9/store: [Errno 111] Connection refused\n",
+        ),
+    ],
+    ids=["no-gsp-url", "no-update-url", "unreachable"],
+)
+def test_kg_publish_errors(
+    fixture_settings: Settings, monkeypatch: pytest.MonkeyPatch, args: list[str], message: str
+) -> None:
+    monkeypatch.setenv("LLMKG_DATA_DIR", str(fixture_settings.data_dir))
+    monkeypatch.setenv("LLMKG_BUILD_DIR", str(fixture_settings.build_dir))
+    result = CliRunner().invoke(main, args)
+    assert (result.exit_code, result.stderr) == (1, message)
+
+
+def test_a_refused_request_names_the_status(local: ox.Store, server: Server) -> None:
+    wrong = Endpoint(gsp_url=server.query)  # the query endpoint takes no graphs
+    with pytest.raises(PublishError, match=r"^http://127\.0\.0\.1:\d+/query answered 4\d\d: "):
+        publish(local, wrong)
+    with pytest.raises(PublishError, match="--batch and --parallel must be at least 1"):
+        publish(local, replace(wrong, gsp_url=server.gsp), batch=0)
