@@ -27,9 +27,10 @@ from kg.records import KINDS
 from kg.remote import RemoteStore
 from kg.vocabulary import ID
 
-Store = ox.Store | RemoteStore
-
 logger = logging.getLogger(__name__)
+
+Store = ox.Store | RemoteStore
+"""What the projection reads: an in-memory or on-disk store, or a remote SPARQL service."""
 
 RELATIONS: dict[str, str] = {
     str(LLMKG.developedBy): "developed_by",
@@ -68,6 +69,7 @@ DERIVATIONS = frozenset(
 CONFIDENCES = ("curator-inference", "public-record", "paper")
 """Confidence codes from weakest to strongest: ``min_confidence`` keeps this one and stronger."""
 PHASES = ("pre-training", "post-training", "post-release-reuse")
+UNKNOWN = ("region", "organization_type", "governance_model")
 
 _NODES = """
 PREFIX llmkg: <https://w3id.org/llmkg/ns#>
@@ -97,7 +99,8 @@ SELECT ?s ?p ?o ?source ?confidence ?phase WHERE {
 
 
 def _code(term: ox.NamedNode | ox.Literal | None) -> str | None:
-    """The last path segment of a concept IRI (``confidence/paper`` -> ``paper``)."""
+    """The code of a concept IRI (``.../confidence/paper`` -> ``paper``); of a space-separated
+    list of IRIs, their codes, sorted and space-separated."""
     if term is None or not term.value:
         return None
     return " ".join(sorted(v.rsplit("/", 1)[-1] for v in term.value.split()))
@@ -177,8 +180,7 @@ def to_networkx(store: Store) -> nx.MultiDiGraph:
             continue  # the same fact from a weaker or later source
         for node in (u, v):
             if node not in G:  # a store without the entity's own record
-                G.add_node(node, kind=kind_of(node), label=node, region=None)
-                G.nodes[node].update(organization_type=None, governance_model=None)
+                G.add_node(node, kind=kind_of(node), label=node, **dict.fromkeys(UNKNOWN))
         G.add_edge(
             u,
             v,

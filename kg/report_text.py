@@ -80,14 +80,15 @@ def _network_blocks(a: Analysis, top: int, tables: list[Table]) -> list[Block]:
         ]
     if len(a.kinds()) > 1:
         blocks += [("h3", "Leaders per kind"), ("table", *_leaders(a))]
+    tables.append(community_table(a))
+    blocks += [("h3", "Communities"), _community_block(a, top)]
     for table, heading in (
-        (community_table(a), "Communities"),
         (bridge_table(a), "Bridges"),
         (articulation_table(a), "Articulation points"),
         (governance_table(a), "Governance models"),
     ):
         tables.append(table)
-        blocks += [("h3", heading), *_table_blocks(a, table, top)]
+        blocks += [("h3", heading), *_table_blocks(table, top)]
     return blocks
 
 
@@ -104,18 +105,21 @@ def _leaders(a: Analysis) -> tuple[tuple[str, ...], list[list[str]]]:
     return ("kind", "top 3 by PageRank", "top 3 by betweenness"), rows
 
 
-def _table_blocks(a: Analysis, table: Table, top: int) -> list[Block]:
-    if table.name.endswith("-communities"):
-        pagerank = a.values["pagerank"]
-        rows = [
-            [
-                str(i),
-                str(len(c)),
-                ", ".join(a.label(n) for n in sorted(c, key=lambda n: -pagerank[n])[:5]),
-            ]
-            for i, c in enumerate(a.communities[:top], 1)
+def _community_block(a: Analysis, top: int) -> Block:
+    """The ``top`` largest communities, each with its five members of highest PageRank."""
+    pagerank = a.values["pagerank"]
+    rows = [
+        [
+            str(i),
+            str(len(c)),
+            ", ".join(a.label(n) for n in sorted(c, key=pagerank.__getitem__, reverse=True)[:5]),
         ]
-        return [("table", ("community", "size", "leading members (PageRank)"), rows)]
+        for i, c in enumerate(a.communities[:top], 1)
+    ]
+    return ("table", ("community", "size", "leading members (PageRank)"), rows)
+
+
+def _table_blocks(table: Table, top: int) -> list[Block]:
     note = f" ({len(table.rows)} in all: tables/{table.name}.csv)" if len(table.rows) > top else ""
     if not table.rows:
         return [("p", "None.")]
@@ -125,7 +129,7 @@ def _table_blocks(a: Analysis, table: Table, top: int) -> list[Block]:
     ]
 
 
-def _summary_blocks(actor: Analysis, G: nx.MultiDiGraph, top: int) -> list[Block]:
+def _summary_blocks(actor: Analysis, G: nx.MultiDiGraph) -> list[Block]:
     def names(metric: str) -> str:
         return ", ".join(f"{r.label} ({_number_text(r.value)})" for r in actor.top(metric, 5))
 
@@ -143,8 +147,9 @@ def _summary_blocks(actor: Analysis, G: nx.MultiDiGraph, top: int) -> list[Block
             [
                 f"Top actors by PageRank (hubs): {names('pagerank')}.",
                 f"Top actors by betweenness (brokers): {names('betweenness')}.",
-                f"Actors that hold the network together (articulation points):"
-                f" {len(actor.articulation_points)}; links that are its only bridge: {len(actor.bridges)}.",
+                f"Actors whose removal would split the actor network (articulation points):"
+                f" {len(actor.articulation_points)}; links whose removal would (bridges):"
+                f" {len(actor.bridges)}.",
             ],
         ),
     ]
@@ -155,7 +160,7 @@ def report_blocks(
 ) -> tuple[list[Block], list[Table]]:
     """The text of the report and every table it writes."""
     tables: list[Table] = [phases]
-    blocks = _summary_blocks(analyses[0], G, top)
+    blocks = _summary_blocks(analyses[0], G)
     blocks += [
         ("h2", "Lifecycle phases"),
         (
