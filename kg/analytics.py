@@ -314,9 +314,14 @@ def governance_models(G: nx.MultiDiGraph) -> dict[str, set[str]]:
     return found
 
 
-def governance_table(G: nx.MultiDiGraph, H: nx.Graph) -> list[GovernanceRow]:
-    """Density and degree centralization of ``H`` restricted to each governance model's part."""
-    tied = governance_models(G)
+def governance_table(
+    G: nx.MultiDiGraph, H: nx.Graph, tied: Mapping[str, set[str]] | None = None
+) -> list[GovernanceRow]:
+    """Density and degree centralization of ``H`` restricted to each governance model's part.
+
+    ``tied`` is :func:`governance_models` of ``G``, when the caller has it already.
+    """
+    tied = governance_models(G) if tied is None else tied
     adjacency = dict(H.adjacency())
     rows = []
     for model in sorted({m for models in tied.values() for m in models}):

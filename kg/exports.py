@@ -9,6 +9,7 @@ None values are left out, and the output depends only on the graph, never on the
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -50,12 +51,12 @@ def _escaper() -> Callable[[Any], str]:
     return escape
 
 
-def _types(rows: Iterable[dict[str, Any]], skip: set[str]) -> dict[str, type]:
+def _types(rows: Iterable[dict[str, Any]]) -> dict[str, type]:
     """Attribute name -> type of its values: float for ints mixed with floats, else str."""
     seen: dict[str, set[type]] = {}
     for d in rows:
         for name, value in d.items():
-            if value is not None and name not in skip:
+            if value is not None:
                 kind = type(value)
                 seen.setdefault(name, set()).add(kind if kind in SCALARS else str)
     found = {}
@@ -87,23 +88,61 @@ def _edges(G: nx.Graph) -> list[tuple[str, str, dict[str, Any]]]:
     return edges
 
 
-def _cells(rows: list[dict[str, Any]], name: str, kind: type, tag: str, end: str) -> list[str]:
-    """One attribute of every row as XML cells (empty where the value is None)."""
+@dataclass
+class _Prepared:
+    """A graph read once for both formats: escaped ids, attribute types and texts."""
+
+    directed: bool
+    nodes: list[str]
+    labels: list[str]
+    edges: list[tuple[str, str]]
+    weights: list[float | None]
+    node_types: dict[str, type]
+    edge_types: dict[str, type]
+    node_text: dict[str, list[str | None]]
+    edge_text: dict[str, list[str | None]]
+
+
+def _texts(rows: list[dict[str, Any]], name: str, kind: type) -> list[str | None]:
+    """One attribute of every row as escaped text (None where it has no value)."""
     values = [d.get(name) for d in rows]
     if kind is int or kind is float:
-        return ["" if v is None else f"{tag}{v!r}{end}" for v in values]
+        return [None if v is None else repr(v) for v in values]
     escape = _escaper()
-    return ["" if v is None else f"{tag}{escape(v)}{end}" for v in values]
+    return [None if v is None else escape(v) for v in values]
 
 
-def _joined(columns: list[list[str]], count: int) -> list[str]:
-    """The cells of each row, concatenated."""
+def _prepare(G: nx.Graph, extra: Columns) -> _Prepared:
+    escape = _escaper()
+    nodes, edges = _nodes(G, extra), _edges(G)
+    node_rows, edge_rows = [d for _, d in nodes], [d for *_, d in edges]
+    node_types, edge_types = _types(node_rows), _types(edge_rows)
+    return _Prepared(
+        G.is_directed(),
+        [escape(n) for n, _ in nodes],
+        [escape(d.get("label", n)) for n, d in nodes],
+        [(escape(u), escape(v)) for u, v, _ in edges],
+        [None if d.get("weight") is None else float(d["weight"]) for d in edge_rows],
+        node_types,
+        edge_types,
+        {name: _texts(node_rows, name, kind) for name, kind in node_types.items()},
+        {name: _texts(edge_rows, name, kind) for name, kind in edge_types.items()},
+    )
+
+
+def _joined(
+    texts: dict[str, list[str | None]], tags: dict[str, tuple[str, str]], count: int
+) -> list[str]:
+    """Each row's cells, as ``tag + text + end`` per attribute that has a value."""
+    columns = [
+        ["" if t is None else f"{tags[name][0]}{t}{tags[name][1]}" for t in column]
+        for name, column in texts.items()
+        if name in tags
+    ]
     return ["".join(cells) for cells in zip(*columns, strict=True)] if columns else [""] * count
 
 
-def _graphml(G: nx.Graph, extra: Columns) -> Iterator[str]:
-    escape = _escaper()
-    nodes, edges = _nodes(G, extra), _edges(G)
+def _graphml(p: _Prepared) -> Iterator[str]:
     yield '<?xml version="1.0" encoding="UTF-8"?>\n'
     yield (
         '<graphml xmlns="http://graphml.graphdrawing.org/xmlns"'
@@ -111,55 +150,52 @@ def _graphml(G: nx.Graph, extra: Columns) -> Iterator[str]:
         ' xsi:schemaLocation="http://graphml.graphdrawing.org/xmlns'
         ' http://graphml.graphdrawing.org/xmlns/1.0/graphml.xsd">\n'
     )
-    data: dict[str, list[str]] = {}
-    number = 0
-    for scope, rows in (("node", [d for _, d in nodes]), ("edge", [d for *_, d in edges])):
-        columns = []
-        for name, kind in _types(rows, set()).items():
-            key, number = f"{scope[0]}{number}", number + 1
-            columns.append(_cells(rows, name, kind, f'<data key="{key}">', "</data>"))
+    tags: dict[str, dict[str, tuple[str, str]]] = {"node": {}, "edge": {}}
+    for scope, types in (("node", p.node_types), ("edge", p.edge_types)):
+        for name, kind in types.items():
+            key = f"{scope[0]}{len(tags['node']) + len(tags['edge'])}"
+            tags[scope][name] = (f'<data key="{key}">', "</data>")
             yield (
-                f'<key id="{key}" for="{scope}" attr.name="{escape(name)}"'
+                f'<key id="{key}" for="{scope}" attr.name="{name.translate(ESCAPES)}"'
                 f' attr.type="{GRAPHML_TYPES[kind]}"/>\n'
             )
-        data[scope] = _joined(columns, len(rows))
-    direction = "directed" if G.is_directed() else "undirected"
+    direction = "directed" if p.directed else "undirected"
     yield f'<graph id="G" edgedefault="{direction}">\n'
-    for (node, _), cells in zip(nodes, data["node"], strict=True):
-        yield f'<node id="{escape(node)}">{cells}</node>\n'
-    for i, ((u, v, _), cells) in enumerate(zip(edges, data["edge"], strict=True)):
-        yield f'<edge id="e{i}" source="{escape(u)}" target="{escape(v)}">{cells}</edge>\n'
+    cells = _joined(p.node_text, tags["node"], len(p.nodes))
+    for node, data in zip(p.nodes, cells, strict=True):
+        yield f'<node id="{node}">{data}</node>\n'
+    cells = _joined(p.edge_text, tags["edge"], len(p.edges))
+    for i, ((u, v), data) in enumerate(zip(p.edges, cells, strict=True)):
+        yield f'<edge id="e{i}" source="{u}" target="{v}">{data}</edge>\n'
     yield "</graph>\n</graphml>\n"
 
 
-def _gexf(G: nx.Graph, extra: Columns) -> Iterator[str]:
-    escape = _escaper()
-    nodes, edges = _nodes(G, extra), _edges(G)
+def _gexf(p: _Prepared) -> Iterator[str]:
     yield '<?xml version="1.0" encoding="UTF-8"?>\n'
     yield '<gexf xmlns="http://www.gexf.net/1.2draft" version="1.2">\n'
-    direction = "directed" if G.is_directed() else "undirected"
+    direction = "directed" if p.directed else "undirected"
     yield f'<graph defaultedgetype="{direction}" mode="static">\n'
     values: dict[str, list[str]] = {}
-    for scope, rows, skip in (
-        ("node", [d for _, d in nodes], {"label"}),
-        ("edge", [d for *_, d in edges], {"weight"}),
+    for scope, types, texts, skip, count in (
+        ("node", p.node_types, p.node_text, "label", len(p.nodes)),
+        ("edge", p.edge_types, p.edge_text, "weight", len(p.edges)),
     ):
         yield f'<attributes class="{scope}" mode="static">\n'
-        columns = []
-        for i, (name, kind) in enumerate(_types(rows, skip).items()):
-            yield f'<attribute id="{i}" title="{escape(name)}" type="{GEXF_TYPES[kind]}"/>\n'
-            columns.append(_cells(rows, name, kind, f'<attvalue for="{i}" value="', '"/>'))
+        tags = {}
+        for i, (name, kind) in enumerate((n, k) for n, k in types.items() if n != skip):
+            tags[name] = (f'<attvalue for="{i}" value="', '"/>')
+            yield f'<attribute id="{i}" title="{name.translate(ESCAPES)}" type="{GEXF_TYPES[kind]}"/>\n'
         yield "</attributes>\n"
-        joined = _joined(columns, len(rows))
+        joined = _joined(texts, tags, count)
         values[scope] = [f"<attvalues>{c}</attvalues>" if c else "" for c in joined]
     yield "<nodes>\n"
-    for (node, d), cells in zip(nodes, values["node"], strict=True):
-        label = escape(d.get("label", node))
-        yield f'<node id="{escape(node)}" label="{label}">{cells}</node>\n'
+    for node, label, cells in zip(p.nodes, p.labels, values["node"], strict=True):
+        yield f'<node id="{node}" label="{label}">{cells}</node>\n'
     yield "</nodes>\n<edges>\n"
-    for i, ((u, v, d), cells) in enumerate(zip(edges, values["edge"], strict=True)):
-        weight = f' weight="{float(d["weight"])!r}"' if "weight" in d else ""
-        yield f'<edge id="{i}" source="{escape(u)}" target="{escape(v)}"{weight}>{cells}</edge>\n'
+    rows = zip(p.edges, p.weights, values["edge"], strict=True)
+    for i, ((u, v), weight, cells) in enumerate(rows):
+        attribute = "" if weight is None else f' weight="{weight!r}"'
+        yield f'<edge id="{i}" source="{u}" target="{v}"{attribute}>{cells}</edge>\n'
     yield "</edges>\n</graph>\n</gexf>\n"
 
 
@@ -168,11 +204,23 @@ def write_graphml(G: nx.Graph, path: Path, extra: Columns | None = None) -> None
 
     ``extra`` adds node attributes without copying the graph.
     """
-    with path.open("w", encoding="utf-8") as f:
-        f.writelines(_graphml(G, extra or {}))
+    _write(_graphml(_prepare(G, extra or {})), path)
 
 
 def write_gexf(G: nx.Graph, path: Path, extra: Columns | None = None) -> None:
     """Write ``G`` as GEXF 1.2 (readable by ``nx.read_gexf`` and Gephi); ``extra`` as above."""
+    _write(_gexf(_prepare(G, extra or {})), path)
+
+
+def write_graph_files(G: nx.Graph, stem: Path, extra: Columns | None = None) -> list[Path]:
+    """Write ``stem``.graphml and ``stem``.gexf, reading ``G`` once for both."""
+    prepared = _prepare(G, extra or {})
+    paths = [stem.with_suffix(".graphml"), stem.with_suffix(".gexf")]
+    _write(_graphml(prepared), paths[0])
+    _write(_gexf(prepared), paths[1])
+    return paths
+
+
+def _write(lines: Iterator[str], path: Path) -> None:
     with path.open("w", encoding="utf-8") as f:
-        f.writelines(_gexf(G, extra or {}))
+        f.writelines(lines)

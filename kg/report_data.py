@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -43,8 +43,13 @@ class Analysis:
         return sorted({k for _, k in self.H.nodes(data="kind")})
 
 
-def analyse(G: nx.MultiDiGraph, name: str, progress: Progress) -> Analysis:
-    """Build network ``name`` of ``G`` and compute every metric on it."""
+def analyse(
+    G: nx.MultiDiGraph, name: str, progress: Progress, tied: Mapping[str, set[str]] | None = None
+) -> Analysis:
+    """Build network ``name`` of ``G`` and compute every metric on it.
+
+    ``tied`` is :func:`kg.analytics.governance_models` of ``G``, if the caller has it.
+    """
     progress(f"{name} network")
     a = Analysis(name, NETWORKS[name](G))
     for metric, compute in METRICS.items():
@@ -53,10 +58,10 @@ def analyse(G: nx.MultiDiGraph, name: str, progress: Progress) -> Analysis:
     progress(f"{name} network: communities")
     a.communities = analytics.communities(a.H)
     a.modularity = analytics.modularity(a.H, a.communities)
-    progress(f"{name} network: bridges and articulation points")
+    progress(f"{name} network: bridges, articulation points, governance models")
     a.bridges, a.articulation_points = analytics.cuts(a.H)
     a.components = analytics.component_count(a.H)
-    a.governance = analytics.governance_table(G, a.H)
+    a.governance = analytics.governance_table(G, a.H, tied)
     return a
 
 

@@ -24,10 +24,10 @@ from typing import Any
 
 import networkx as nx
 
-from kg import charts
-from kg.analytics import METRICS, NETWORKS
+from kg import charts, scale
+from kg.analytics import METRICS, NETWORKS, governance_models
 from kg.errors import KGError
-from kg.exports import write_gexf, write_graphml
+from kg.exports import write_graph_files
 from kg.report_data import Analysis, Progress, Table, analyse, phase_table
 from kg.report_text import NETWORK_TITLES, TITLES, render_html, render_markdown, report_blocks
 
@@ -87,12 +87,9 @@ def _write_files(
             out / "charts" / f"{a.name}-map",
         )
         progress(f"{a.name} network: exports")
-        columns = _node_columns(a)
-        write_graphml(a.H, out / "exports" / f"{a.name}.graphml", columns)
-        write_gexf(a.H, out / "exports" / f"{a.name}.gexf", columns)
+        write_graph_files(a.H, out / "exports" / a.name, _node_columns(a))
     progress("projection: exports")
-    write_graphml(G, out / "exports" / "projection.graphml")
-    write_gexf(G, out / "exports" / "projection.gexf")
+    write_graph_files(G, out / "exports" / "projection")
     (out / "report.md").write_text(render_markdown(blocks), encoding="utf-8")
     (out / "report.html").write_text(render_html(blocks), encoding="utf-8")
 
@@ -143,10 +140,11 @@ def write_report(
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}-", dir=out.parent))
     try:
-        with _frozen_objects():
+        with _frozen_objects(), scale.reusing_conversions():
             analyses = []
+            tied = governance_models(G)
             for name in NETWORKS:
-                analyses.append(analyse(G, name, step))
+                analyses.append(analyse(G, name, step, tied))
                 gc.freeze()  # a network and its metrics stay until the end: no need to rescan them
             _write_files(G, analyses, tmp, top, step)
         old = out.with_name(f"{tmp.name}-old")

@@ -13,8 +13,10 @@ from __future__ import annotations
 
 import logging
 import os
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
+from contextvars import ContextVar
 
 import graspologic_native
 import networkx as nx
@@ -33,11 +35,40 @@ CHUNK = 16
 Matrix = npt.NDArray[np.float64]
 
 
-def edge_list(H: nx.Graph) -> tuple[list[str], list[tuple[int, int, float]]]:
+EdgeList = tuple[list[str], list[tuple[int, int, float]]]
+_converted: ContextVar[dict[int, tuple[nx.Graph, EdgeList]] | None] = ContextVar(
+    "converted", default=None
+)
+
+
+@contextmanager
+def reusing_conversions() -> Iterator[None]:
+    """Within, each network is read from networkx once for all the metrics computed on it.
+
+    For a caller that does not change the networks meanwhile, such as ``kg report``.
+    """
+    token = _converted.set({})
+    try:
+        yield
+    finally:
+        _converted.reset(token)
+
+
+def edge_list(H: nx.Graph) -> EdgeList:
     """The nodes of ``H`` and its links as (index, index, weight), each once, no self-loops.
 
     Reads networkx's adjacency dicts directly: three times faster than ``H.edges(data=...)``.
     """
+    cache = _converted.get()
+    if cache is not None and id(H) in cache and cache[id(H)][0] is H:
+        return cache[id(H)][1]
+    found = _read_edges(H)
+    if cache is not None:
+        cache[id(H)] = (H, found)
+    return found
+
+
+def _read_edges(H: nx.Graph) -> EdgeList:
     nodes = list(H)
     index = {n: i for i, n in enumerate(nodes)}
     edges = []
@@ -72,7 +103,8 @@ def eigenvector(H: nx.Graph) -> dict[str, float]:
     if len(nodes) < 3:  # ARPACK needs k < n
         values, vectors = np.linalg.eigh(A.toarray())
     else:
-        values, vectors = eigsh(A, k=1, which="LA")
+        # from the uniform vector, as networkx starts; 1e-8 is ample for values kept to 1e-6
+        values, vectors = eigsh(A, k=1, which="LA", tol=1e-8, v0=np.ones(len(nodes)))
     vector = vectors[:, np.argmax(values)]
     vector = vector if vector.sum() >= 0 else -vector
     vector = np.abs(vector) / np.linalg.norm(vector)
