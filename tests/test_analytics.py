@@ -231,3 +231,11 @@ def test_component_count(backend: str) -> None:
     H.add_edge("x", "y")
     H.add_node("z")
     assert analytics.component_count(H, backend=backend) == 3  # type: ignore[arg-type]
+
+
+def test_conversions_are_reused_only_within_the_context() -> None:
+    H = karate()
+    assert scale.edge_list(H) is not scale.edge_list(H)
+    with scale.reusing_conversions():
+        assert scale.edge_list(H) is scale.edge_list(H)
+    assert scale.edge_list(H) == scale.edge_list(H)
