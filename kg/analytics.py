@@ -158,8 +158,9 @@ def _sampled_closeness(H: nx.Graph, chosen: list[str]) -> Values:
 def eigenvector(H: nx.Graph, *, backend: Backend = "auto") -> Values:
     """Weighted eigenvector centrality: high for nodes tied to nodes that are themselves central.
 
-    Power iteration on ``A + I`` (so that it converges on bipartite networks too), with
-    unit Euclidean norm. On a network in several pieces the largest piece dominates.
+    networkx's power iteration on ``A + I`` (it converges on bipartite networks too), or
+    ARPACK at scale; unit Euclidean norm. On a network in several pieces, the piece with the
+    largest eigenvalue takes it all.
     """
     if len(H) == 0:
         return {}
