@@ -16,6 +16,7 @@ from api import problems
 from api.routes import catalog, entities, health, sparql
 from kg.errors import KGError
 from kg.graph import KnowledgeGraph
+from kg.network import to_networkx
 from kg.remote import Endpoint, RemoteStore, redact
 from kg.search import SearchIndex
 from kg.settings import Settings
@@ -99,7 +100,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         except KGError:
             store.close()
             raise
-    kg = KnowledgeGraph({}, store)
+    kg = KnowledgeGraph({}, store, to_networkx(store))
     pool = QueryPool(
         source,
         workers=settings.query_workers,

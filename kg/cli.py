@@ -6,6 +6,7 @@ import functools
 import logging
 import os
 import sys
+import time
 from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
@@ -32,6 +33,7 @@ from kg.publish import publish as publish_graph
 from kg.publish import target as publish_target
 from kg.records import KINDS
 from kg.remote import Endpoint, RemoteStore, redact
+from kg.reports import write_report
 from kg.results import format_result, render_table
 from kg.settings import Settings
 from kg.store import ensure_store, load_files, open_read_only
@@ -95,6 +97,38 @@ def stats() -> None:
     click.echo(summary(kg))
     click.echo()
     click.echo(render_table(*fact_counts(kg)))
+
+
+@main.command()
+@click.option(
+    "--out",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Report folder (default: build/report/ under the build directory).",
+)
+@click.option(
+    "--top",
+    default=10,
+    show_default=True,
+    type=click.IntRange(min=1),
+    help="Rows per kind in each top-N table.",
+)
+@reports_errors
+def report(out: Path | None, top: int) -> None:
+    """Collaboration networks, centralities, communities, charts and Gephi files."""
+    settings = Settings()
+    target = out or settings.build_dir / "report"
+    start = time.perf_counter()
+
+    def progress(step: str) -> None:
+        click.echo(f"{time.perf_counter() - start:6.1f}s  {step}", err=True)
+
+    kg = build_graph_from(settings)
+    analyses = write_report(kg.nx, target, top=top, progress=progress)
+    actor = analyses[0]
+    for metric in ("pagerank", "betweenness"):
+        leaders = ", ".join(r.label for r in actor.top(metric, 5))
+        click.echo(f"top actors by {metric}: {leaders}")
+    click.echo(f"wrote {target / 'report.md'} and {target / 'report.html'}")
 
 
 @main.command()

@@ -62,6 +62,13 @@ class NotFoundError(KGError):
     status = 404
 
 
+class ParameterError(KGError):
+    """An unknown network, metric, kind, phase or confidence was asked for (kg.analytics)."""
+
+    title = "Invalid parameter"
+    status = 422
+
+
 class CatalogueError(KGError):
     """A catalogue cannot be imported, or the imports no longer fit the curated data."""
 

@@ -9,10 +9,12 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 import pyoxigraph as ox
+from networkx import MultiDiGraph
 
 from kg.errors import NotFoundError, query_error
 from kg.importers.saved import ImportedCatalogue, load_imports
 from kg.load import load_records, references
+from kg.network import to_networkx
 from kg.rdf import build_graph
 from kg.records import Record
 from kg.remote import RemoteStore
@@ -28,11 +30,13 @@ __all__ = ["PREFIXES", "KnowledgeGraph", "QueryResult", "build"]
 
 @dataclass(frozen=True)
 class KnowledgeGraph:
-    """The built graph: validated records, the imported catalogues and their RDF store.
-    Read-only once built."""
+    """The built graph: validated records, their RDF store, its networkx projection and the
+    imported catalogues. Read-only once built; ``nx`` is :func:`kg.network.to_networkx` of
+    ``rdf``."""
 
     records: Mapping[tuple[str, str], Record]
     rdf: ox.Store | RemoteStore
+    nx: MultiDiGraph
     imports: tuple[ImportedCatalogue, ...] = ()
 
     def record(self, kind: str, id_: str) -> Record:
@@ -77,8 +81,8 @@ class KnowledgeGraph:
 
 
 def build(settings: Settings) -> KnowledgeGraph:
-    """Load, validate and build the knowledge graph, imports included: the only place the
-    pipeline is chained.
+    """Load, validate, build and project the knowledge graph, imports included: the only
+    place the pipeline is chained.
 
     Raises
     ------
@@ -99,4 +103,5 @@ def build(settings: Settings) -> KnowledgeGraph:
     logger.info(
         "built %d quads from %d records and %d imports", len(store), len(records), len(imports)
     )
-    return KnowledgeGraph({(r.kind, r.id): r for r in records}, store, tuple(imports))
+    records_by_key = {(r.kind, r.id): r for r in records}
+    return KnowledgeGraph(records_by_key, store, to_networkx(store), tuple(imports))

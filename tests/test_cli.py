@@ -121,3 +121,30 @@ def test_python_m_kg_never_shows_a_traceback(copy_settings: Settings) -> None:
     assert "Traceback" not in proc.stderr
     assert proc.stderr.startswith("Error: 1 problem(s):\n")
     assert "chat-7b.yaml: (yaml): invalid YAML at line 2, column 1" in proc.stderr
+
+
+def test_report_writes_the_report_and_names_top_actors(
+    run: CliRunner, copy_settings: Settings
+) -> None:
+    result = run.invoke(main, ["report", "--top", "2"])
+    assert result.exit_code == 0, result.output
+    out = copy_settings.build_dir / "report"
+    assert result.stdout == (
+        "top actors by pagerank: Acme AI, Open Lab, HPC Center\n"
+        "top actors by betweenness: Acme AI, HPC Center, Open Lab\n"
+        f"wrote {out / 'report.md'} and {out / 'report.html'}\n"
+    )
+    assert "s  actor network: betweenness\n" in result.stderr  # progress, with elapsed seconds
+    assert (out / "exports" / "actor.gexf").is_file()
+
+
+def test_report_refuses_an_out_that_holds_other_files(run: CliRunner, tmp_path: Path) -> None:
+    mine = tmp_path / "mine"
+    mine.mkdir()
+    (mine / "notes.txt").write_text("mine", encoding="utf-8")
+    result = run.invoke(main, ["report", "--out", str(mine)])
+    assert result.exit_code == 1
+    assert result.stderr.endswith(
+        f"Error: {mine} exists and is not a report folder; choose another --out\n"
+    )
+    assert [p.name for p in mine.iterdir()] == ["notes.txt"]

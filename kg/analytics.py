@@ -1,0 +1,461 @@
+"""Metrics over the collaboration networks: plain data in, plain data out.
+
+Each metric takes an undirected network from :mod:`kg.network` and returns a dict from
+node to value. Small networks are computed with networkx, the reference; large ones
+(more than :data:`COMPILED_ABOVE` nodes and links) with the compiled paths of
+:mod:`kg.scale`, which give the same numbers. Betweenness and closeness are exact while
+nodes times links stay within :data:`EXACT_WORK`, and estimated from :data:`SAMPLES`
+seeded sources above.
+docs/analytics.md says what each metric means for collaboration.
+"""
+
+from __future__ import annotations
+
+import heapq
+import logging
+import random
+from bisect import bisect_left
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any, Literal
+
+import networkx as nx
+
+from kg import scale
+from kg.errors import NotFoundError, ParameterError
+from kg.network import (
+    PROJECT_ROLES,
+    SharedItem,
+    actor_artifact_network,
+    actor_network,
+    kind_of,
+    project_network,
+    unknown,
+)
+from kg.records import KINDS
+
+logger = logging.getLogger(__name__)
+
+Backend = Literal["auto", "networkx", "compiled"]
+Values = dict[str, float]
+
+COMPILED_ABOVE = 5_000
+"""Nodes plus links above which ``backend="auto"`` uses the compiled paths."""
+EXACT_WORK = 10**8
+"""Nodes times links above which betweenness and closeness are estimated from sources."""
+SAMPLES = 64
+"""Sources sampled for betweenness and closeness on large networks."""
+SEED = 42
+"""Seed of every random choice: sampled sources, communities, layouts."""
+ALPHA = 0.85
+"""PageRank damping factor."""
+
+NETWORKS: dict[str, Callable[..., nx.Graph]] = {
+    "actor": actor_network,
+    "project": project_network,
+    "actor-artifact": actor_artifact_network,
+}
+
+
+def _compiled(H: nx.Graph, backend: Backend) -> bool:
+    if backend not in ("auto", "networkx", "compiled"):
+        raise ParameterError(unknown("backend", backend, ["auto", "networkx", "compiled"]))
+    large = len(H) + H.number_of_edges() > COMPILED_ABOVE
+    return backend == "compiled" or (backend == "auto" and large)
+
+
+def sources(H: nx.Graph, samples: int | None, seed: int = SEED) -> list[str] | None:
+    """The sampled sources for betweenness and closeness, or None for the exact values.
+
+    ``samples=None`` samples :data:`SAMPLES` sources when nodes times links exceed
+    :data:`EXACT_WORK`; the draw is networkx's (``random.Random(seed).sample(list(H), k)``).
+    """
+    if samples is None:
+        samples = SAMPLES if len(H) * H.number_of_edges() > EXACT_WORK else len(H)
+    if samples >= len(H):
+        return None
+    return random.Random(seed).sample(list(H), samples)  # noqa: S311 (not security)
+
+
+def degree(H: nx.Graph, *, backend: Backend = "auto") -> Values:
+    """Number of partners of each node.
+
+    Examples
+    --------
+    >>> degree(nx.path_graph(["a", "b", "c"]))
+    {'a': 1.0, 'b': 2.0, 'c': 1.0}
+    """
+    return {n: float(d) for n, d in H.degree()}
+
+
+def weighted_degree(H: nx.Graph, *, backend: Backend = "auto") -> Values:
+    """Sum of the weights of each node's links: the number of items it shares, counted per partner."""
+    return {n: float(d) for n, d in H.degree(weight="weight")}
+
+
+def betweenness(
+    H: nx.Graph, *, samples: int | None = None, seed: int = SEED, backend: Backend = "auto"
+) -> Values:
+    """Normalized betweenness: the share of shortest paths between others that pass a node.
+
+    Hop counts, not weights, measure path length. Exact unless sources are sampled
+    (see :func:`sources`); an estimate is scaled as networkx scales it.
+
+    Examples
+    --------
+    >>> betweenness(nx.path_graph(["a", "b", "c"]))
+    {'a': 0.0, 'b': 1.0, 'c': 0.0}
+    """
+    chosen = sources(H, samples, seed)
+    if _compiled(H, backend):
+        return scale.betweenness(H, chosen)
+    k = None if chosen is None else len(chosen)
+    return dict(nx.betweenness_centrality(H, k=k, seed=seed))
+
+
+def closeness(
+    H: nx.Graph, *, samples: int | None = None, seed: int = SEED, backend: Backend = "auto"
+) -> Values:
+    """Closeness with the Wasserman-Faust correction for networks in several pieces.
+
+    Hop counts measure distance. Estimated from sampled sources on large networks.
+
+    Examples
+    --------
+    >>> closeness(nx.path_graph(["a", "b", "c"]))
+    {'a': 0.6666666666666666, 'b': 1.0, 'c': 0.6666666666666666}
+    """
+    chosen = sources(H, samples, seed)
+    if _compiled(H, backend):
+        return scale.closeness(H, chosen)
+    if chosen is None:
+        return dict(nx.closeness_centrality(H))
+    return _sampled_closeness(H, chosen)
+
+
+def _sampled_closeness(H: nx.Graph, chosen: list[str]) -> Values:
+    """The estimator of :func:`kg.scale.closeness`, in networkx."""
+    n = len(H)
+    distance = dict.fromkeys(H, 0.0)
+    reached = dict.fromkeys(H, 0)
+    for s in chosen:
+        for v, d in nx.single_source_shortest_path_length(H, s).items():
+            if d:
+                distance[v] += d
+                reached[v] += 1
+    result: Values = {}
+    for component in nx.connected_components(H):
+        size = len(component)
+        if size > 1 and len(component.intersection(chosen)) < 2:
+            sub = nx.closeness_centrality(H.subgraph(component))
+            result |= {v: c * (size - 1) / (n - 1) for v, c in sub.items()}
+            continue
+        for v in component:
+            result[v] = reached[v] * (size - 1) / (distance[v] * (n - 1)) if distance[v] else 0.0
+    return {v: result[v] for v in H}
+
+
+def eigenvector(H: nx.Graph, *, backend: Backend = "auto") -> Values:
+    """Weighted eigenvector centrality: high for nodes tied to nodes that are themselves central.
+
+    networkx's power iteration on ``A + I`` (it converges on bipartite networks too), or
+    ARPACK at scale; unit Euclidean norm. On a network in several pieces, the piece with the
+    largest eigenvalue takes it all.
+    """
+    if len(H) == 0:
+        return {}
+    if H.number_of_edges() == 0:
+        return dict.fromkeys(H, 1 / len(H) ** 0.5)
+    if _compiled(H, backend):
+        return scale.eigenvector(H)
+    return dict(nx.eigenvector_centrality(H, weight="weight", max_iter=1000))
+
+
+def pagerank(H: nx.Graph, *, backend: Backend = "auto") -> Values:
+    """Weighted PageRank (damping :data:`ALPHA`): the share of time a random walker spends at a node.
+
+    Examples
+    --------
+    >>> {n: round(v, 3) for n, v in pagerank(nx.path_graph(["a", "b", "c"])).items()}
+    {'a': 0.257, 'b': 0.486, 'c': 0.257}
+    """
+    if _compiled(H, backend):
+        return scale.pagerank(H, ALPHA)
+    return dict(nx.pagerank(H, alpha=ALPHA, weight="weight"))
+
+
+METRICS: dict[str, Callable[..., Values]] = {
+    "degree": degree,
+    "weighted_degree": weighted_degree,
+    "betweenness": betweenness,
+    "closeness": closeness,
+    "eigenvector": eigenvector,
+    "pagerank": pagerank,
+}
+"""The node metrics, by the name used in reports and the REST API."""
+
+
+def communities(H: nx.Graph, *, seed: int = SEED, backend: Backend = "auto") -> list[list[str]]:
+    """Communities by modularity: Louvain (networkx) or, at scale, Leiden (graspologic-native).
+
+    Weighted, seeded. Returned largest first (ties by their first node), each sorted.
+
+    Examples
+    --------
+    >>> H = nx.barbell_graph(3, 0)
+    >>> communities(nx.relabel_nodes(H, str))
+    [['0', '1', '2'], ['3', '4', '5']]
+    """
+    if _compiled(H, backend):
+        found = scale.leiden(H, seed)
+    else:
+        found = nx.community.louvain_communities(H, weight="weight", seed=seed)
+    return sorted((sorted(c) for c in found), key=lambda c: (-len(c), c[0]))
+
+
+def modularity(H: nx.Graph, parts: list[list[str]]) -> float:
+    """Weighted modularity of a partition of ``H`` (0 for a network without links)."""
+    if H.number_of_edges() == 0:
+        return 0.0
+    return float(nx.community.modularity(H, parts, weight="weight"))
+
+
+def cuts(H: nx.Graph, *, backend: Backend = "auto") -> tuple[list[tuple[str, str]], list[str]]:
+    """Bridges (links whose removal cuts the network, each a sorted pair) and articulation
+    points (nodes whose removal cuts it), both sorted.
+
+    Examples
+    --------
+    >>> cuts(nx.relabel_nodes(nx.barbell_graph(3, 0), str))
+    ([('2', '3')], ['2', '3'])
+    """
+    if _compiled(H, backend):
+        links, nodes = scale.cuts(H)
+    else:
+        links, nodes = list(nx.bridges(H)), list(nx.articulation_points(H))
+    return sorted((min(u, v), max(u, v)) for u, v in links), sorted(nodes)
+
+
+def bridges(H: nx.Graph, *, backend: Backend = "auto") -> list[tuple[str, str]]:
+    """The bridges of :func:`cuts`."""
+    return cuts(H, backend=backend)[0]
+
+
+def articulation_points(H: nx.Graph, *, backend: Backend = "auto") -> list[str]:
+    """The articulation points of :func:`cuts`."""
+    return cuts(H, backend=backend)[1]
+
+
+def component_count(H: nx.Graph, *, backend: Backend = "auto") -> int:
+    """Number of connected components (isolated nodes count).
+
+    Examples
+    --------
+    >>> component_count(nx.Graph([("a", "b"), ("c", "d")]))
+    2
+    """
+    if _compiled(H, backend):
+        return scale.component_count(H)
+    return int(nx.number_connected_components(H)) if len(H) else 0
+
+
+def centralization(H: nx.Graph) -> float:
+    """Freeman degree centralization: 1 for a star, 0 when every node has the same degree.
+
+    Examples
+    --------
+    >>> centralization(nx.star_graph(4)), centralization(nx.cycle_graph(5))
+    (1.0, 0.0)
+    """
+    degrees = [d for _, d in H.degree()]
+    return _centralization(degrees)
+
+
+def _centralization(degrees: list[int]) -> float:
+    n = len(degrees)
+    if n < 3:
+        return 0.0
+    top = max(degrees)
+    return float(sum(top - d for d in degrees) / ((n - 1) * (n - 2)))
+
+
+@dataclass(frozen=True)
+class GovernanceRow:
+    """The part of a network tied to the projects of one governance model."""
+
+    governance_model: str
+    projects: int
+    nodes: int
+    edges: int
+    density: float
+    centralization: float
+
+
+def governance_models(G: nx.MultiDiGraph) -> dict[str, set[str]]:
+    """Governance models each node is tied to through a project.
+
+    A project has its own; an artifact that of its projects (``part_of_project``); an
+    actor that of the projects it develops, funds, partners in or contributes to, and
+    of the projects whose artifacts it develops.
+    """
+    found: dict[str, set[str]] = {}
+    for project, model in G.nodes(data="governance_model"):
+        if kind_of(project) != "project" or not model:
+            continue
+        members = {project}
+        for u, v, relation in [*G.in_edges(project, keys=True), *G.out_edges(project, keys=True)]:
+            other = u if v == project else v
+            if relation in PROJECT_ROLES:
+                members.add(other)
+            elif relation == "part_of_project":
+                members.add(other)
+                members |= {o for _, o, r in G.out_edges(other, keys=True) if r == "developed_by"}
+        for node in members:
+            found.setdefault(node, set()).add(model)
+    return found
+
+
+def governance_table(
+    G: nx.MultiDiGraph, H: nx.Graph, tied: Mapping[str, set[str]] | None = None
+) -> list[GovernanceRow]:
+    """Density and degree centralization of ``H`` restricted to each governance model's part.
+
+    ``tied`` is :func:`governance_models` of ``G``, when the caller has it already.
+    """
+    tied = governance_models(G) if tied is None else tied
+    adjacency = dict(H.adjacency())
+    rows = []
+    for model in sorted({m for models in tied.values() for m in models}):
+        part = {n for n in H if model in tied.get(n, ())}
+        degrees = [len(adjacency[n].keys() & part) for n in part]
+        n, edges = len(part), sum(degrees) // 2
+        density = 2 * edges / (n * (n - 1)) if n > 1 else 0.0
+        projects = sum(1 for _, m in G.nodes(data="governance_model") if m == model)
+        rows.append(GovernanceRow(model, projects, n, edges, density, _centralization(degrees)))
+    return rows
+
+
+@dataclass(frozen=True)
+class Ranked:
+    """One node's value of a metric and its rank (1 = highest; equal values share a rank)."""
+
+    node: str
+    label: str
+    kind: str
+    value: float
+    rank: int
+
+
+def ranking(
+    H: nx.Graph, values: Mapping[str, float], *, kind: str | None = None, top: int | None = None
+) -> list[Ranked]:
+    """The ``top`` nodes (all by default; of ``kind``, if given) by decreasing value.
+
+    Ties are ordered by node key, and values equal to 9 decimal places share a rank
+    (competition ranking: 1, 2, 2, 4).
+    """
+    key = {n: -round(v, 9) for n, v in values.items() if kind is None or kind_of(n) == kind}
+    order = sorted(key.values())
+    chosen = heapq.nsmallest(len(key) if top is None else top, key, key=lambda n: (key[n], n))
+    return [
+        Ranked(n, H.nodes[n].get("label", n), kind_of(n), values[n], bisect_left(order, key[n]) + 1)
+        for n in chosen
+    ]
+
+
+def collaboration_network(G: nx.MultiDiGraph, name: str, **filters: Any) -> nx.Graph:
+    """The collaboration network ``name`` (:data:`NETWORKS`) of ``G``, filtered.
+
+    Raises
+    ------
+    ParameterError
+        For an unknown network or filter value.
+    """
+    if name not in NETWORKS:
+        raise ParameterError(unknown("network", name, list(NETWORKS)))
+    return NETWORKS[name](G, **filters)
+
+
+def centrality_table(
+    G: nx.MultiDiGraph,
+    network: str,
+    metric: str,
+    kind: str | None = None,
+    top: int = 10,
+    **filters: Any,
+) -> list[Ranked]:
+    """The ``top`` nodes of a network by a metric: the ``/reports/centrality`` table.
+
+    Parameters
+    ----------
+    G
+        The projection (:func:`kg.network.to_networkx`).
+    network
+        ``actor``, ``project`` or ``actor-artifact``.
+    metric
+        A name in :data:`METRICS`.
+    kind
+        Rank only nodes of this kind (``organization``, ``dataset``...).
+    top
+        How many rows (at least 1).
+    **filters
+        ``phase``, ``artifact_kind``, ``min_confidence`` (see :func:`kg.network.select_ties`).
+
+    Raises
+    ------
+    ParameterError
+        For an unknown network, metric, kind or filter value, or ``top`` below 1.
+
+    Examples
+    --------
+    >>> centrality_table(nx.MultiDiGraph(), "actor", "pagernk")
+    Traceback (most recent call last):
+    ...
+    kg.errors.ParameterError: unknown metric 'pagernk' (did you mean 'pagerank'?); one of: degree, weighted_degree, betweenness, closeness, eigenvector, pagerank
+    """
+    if metric not in METRICS:
+        raise ParameterError(unknown("metric", metric, list(METRICS)))
+    if top < 1:
+        raise ParameterError(f"top must be at least 1, not {top}")
+    if kind is not None and kind not in KINDS:
+        raise ParameterError(unknown("kind", kind, sorted(KINDS)))
+    H = collaboration_network(G, network, **filters)
+    return ranking(H, METRICS[metric](H), kind=kind, top=top)
+
+
+@dataclass(frozen=True)
+class Collaborator:
+    """An actor linked to another through shared items."""
+
+    node: str
+    label: str
+    weight: int
+    items: tuple[SharedItem, ...]
+
+
+def collaborators(G: nx.MultiDiGraph, actor: str, **filters: Any) -> list[Collaborator]:
+    """The actors that share a project or artifact with ``actor``, most shared items first.
+
+    Parameters
+    ----------
+    actor
+        ``organization/<id>`` or just the id.
+    **filters
+        As :func:`kg.network.actor_network`.
+
+    Raises
+    ------
+    NotFoundError
+        If ``actor`` is not an organization of ``G``.
+    """
+    node = actor if "/" in actor else f"organization/{actor}"
+    if kind_of(node) != "organization" or node not in G:
+        raise NotFoundError(f"no actor {actor!r} in the graph")
+    H = actor_network(G, **filters)
+    if node not in H:
+        return []
+    found = [
+        Collaborator(other, H.nodes[other]["label"], d["weight"], d["items"])
+        for other, d in H[node].items()
+    ]
+    return sorted(found, key=lambda c: (-c.weight, c.node))

@@ -1,0 +1,156 @@
+"""What ``kg report`` computes: every metric of each network, and the tables it writes."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import networkx as nx
+
+from kg import analytics
+from kg.analytics import METRICS, NETWORKS, GovernanceRow, Ranked, Values
+from kg.network import PHASES, actor_ties, one_mode, select_ties
+
+logger = logging.getLogger(__name__)
+
+Progress = Callable[[str], None]
+"""Called with the name of each step as it starts."""
+
+
+@dataclass
+class Analysis:
+    """Every metric of one network."""
+
+    name: str
+    H: nx.Graph
+    values: dict[str, Values] = field(default_factory=dict)
+    communities: list[list[str]] = field(default_factory=list)
+    modularity: float = 0.0
+    components: int = 0
+    bridges: list[tuple[str, str]] = field(default_factory=list)
+    articulation_points: list[str] = field(default_factory=list)
+    governance: list[GovernanceRow] = field(default_factory=list)
+
+    def label(self, node: str) -> str:
+        return str(self.H.nodes[node].get("label", node))
+
+    def top(self, metric: str, n: int, kind: str | None = None) -> list[Ranked]:
+        return analytics.ranking(self.H, self.values[metric], kind=kind, top=n)
+
+    def kinds(self) -> list[str]:
+        return sorted({k for _, k in self.H.nodes(data="kind")})
+
+
+def analyse(
+    G: nx.MultiDiGraph, name: str, progress: Progress, tied: Mapping[str, set[str]] | None = None
+) -> Analysis:
+    """Build network ``name`` of ``G`` and compute every metric on it.
+
+    ``tied`` is :func:`kg.analytics.governance_models` of ``G``, if the caller has it.
+    """
+    progress(f"{name} network")
+    a = Analysis(name, NETWORKS[name](G))
+    for metric, compute in METRICS.items():
+        progress(f"{name} network: {metric}")
+        a.values[metric] = compute(a.H)
+    progress(f"{name} network: communities")
+    a.communities = analytics.communities(a.H)
+    a.modularity = analytics.modularity(a.H, a.communities)
+    progress(f"{name} network: bridges, articulation points, governance models")
+    a.bridges, a.articulation_points = analytics.cuts(a.H)
+    a.components = analytics.component_count(a.H)
+    a.governance = analytics.governance_table(G, a.H, tied)
+    return a
+
+
+@dataclass(frozen=True)
+class Table:
+    """A table of the report: written as tables/<name>.csv and .json, shown in the text."""
+
+    name: str
+    columns: tuple[str, ...]
+    rows: list[tuple[Any, ...]]
+
+    def records(self) -> list[dict[str, Any]]:
+        return [dict(zip(self.columns, row, strict=True)) for row in self.rows]
+
+
+def metric_table(a: Analysis, metric: str, top: int) -> Table:
+    """The top ``top`` nodes of each kind by ``metric``."""
+    rows = [
+        (r.kind, r.rank, r.node, r.label, r.value)
+        for kind in a.kinds()
+        for r in a.top(metric, top, kind)
+    ]
+    return Table(f"{a.name}-{metric}", ("kind", "rank", "node", "label", "value"), rows)
+
+
+def community_table(a: Analysis) -> Table:
+    """Every node with its community (1 = the largest)."""
+    rows = [
+        (i, node, a.label(node), a.H.nodes[node].get("kind"))
+        for i, members in enumerate(a.communities, 1)
+        for node in members
+    ]
+    return Table(f"{a.name}-communities", ("community", "node", "label", "kind"), rows)
+
+
+def bridge_table(a: Analysis) -> Table:
+    """Links whose removal cuts the network, heaviest first."""
+    rows = [
+        (u, a.label(u), v, a.label(v), a.H.edges[u, v].get("weight", 1), _items(a.H, u, v))
+        for u, v in a.bridges
+    ]
+    rows.sort(key=lambda r: (-r[4], r[0], r[2]))
+    columns = ("node", "label", "other", "other_label", "weight", "shared")
+    return Table(f"{a.name}-bridges", columns, rows)
+
+
+def _items(H: nx.Graph, u: str, v: str) -> str:
+    d = H.edges[u, v]
+    return "; ".join(i.node for i in d["items"]) if "items" in d else "; ".join(d["relations"])
+
+
+def articulation_table(a: Analysis) -> Table:
+    """Nodes whose removal cuts the network, by decreasing degree."""
+    degree = a.values["degree"]
+    rows = [
+        (n, a.label(n), a.H.nodes[n].get("kind"), int(degree[n])) for n in a.articulation_points
+    ]
+    rows.sort(key=lambda r: (-r[3], r[0]))
+    return Table(f"{a.name}-articulation-points", ("node", "label", "kind", "degree"), rows)
+
+
+def governance_table(a: Analysis) -> Table:
+    """Density and centralization of the part of the network of each governance model."""
+    columns = ("governance_model", "projects", "nodes", "edges", "density", "centralization")
+    rows = [
+        (g.governance_model, g.projects, g.nodes, g.edges, g.density, g.centralization)
+        for g in a.governance
+    ]
+    return Table(f"{a.name}-governance", columns, rows)
+
+
+def phase_table(G: nx.MultiDiGraph, progress: Progress) -> Table:
+    """The actor network of each lifecycle phase: size, density, top hub and top broker."""
+    rows = []
+    ties = list(actor_ties(G))
+    for phase in PHASES:
+        progress(f"actor network of phase {phase}")
+        H = one_mode(G, select_ties(G, ties, phase=phase), "actor", items=False)
+        hub = analytics.ranking(H, analytics.pagerank(H), top=1)
+        broker = analytics.ranking(H, analytics.betweenness(H), top=1)
+        rows.append(
+            (
+                phase,
+                len(H),
+                H.number_of_edges(),
+                float(nx.density(H)),
+                hub[0].label if hub else "",
+                broker[0].label if broker and broker[0].value > 0 else "",
+            )
+        )
+    columns = ("phase", "actors", "links", "density", "top_pagerank", "top_betweenness")
+    return Table("actor-phases", columns, rows)
