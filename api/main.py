@@ -9,11 +9,13 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 
+import networkx as nx
 from fastapi import FastAPI
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api import problems
-from api.routes import catalog, entities, health, sparql
+from api.deps import Warm
+from api.routes import catalog, entities, health, network, sparql
 from kg.errors import KGError
 from kg.graph import KnowledgeGraph
 from kg.network import to_networkx
@@ -67,15 +69,15 @@ class AccessLog:
 
 
 def warm_up(app: FastAPI, kg: KnowledgeGraph) -> None:
-    """Build the search index, then count the quads, for the app to use once ready."""
+    """Build the search index and the networkx projection and count the quads, then publish them."""
     start = time.perf_counter()
     try:
-        app.state.search = SearchIndex.build(kg)
-        app.state.quads = len(kg.rdf)
+        projected = KnowledgeGraph(kg.records, kg.rdf, to_networkx(kg.rdf), kg.imports)
+        app.state.warm = Warm(projected, SearchIndex.build(kg), len(kg.rdf))
     except KGError:
-        logger.exception("warm-up failed; search stays unavailable")
+        logger.exception("warm-up failed; search and networks stay unavailable")
         return
-    logger.info("ready in %.1f s: %d quads", time.perf_counter() - start, app.state.quads)
+    logger.info("ready in %.1f s: %d quads", time.perf_counter() - start, app.state.warm.quads)
 
 
 def store_source(settings: Settings) -> Path | Endpoint:
@@ -100,7 +102,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         except KGError:
             store.close()
             raise
-    kg = KnowledgeGraph({}, store, to_networkx(store))
+    kg = KnowledgeGraph({}, store, nx.MultiDiGraph())  # the projection comes with warm_up
     pool = QueryPool(
         source,
         workers=settings.query_workers,
@@ -110,8 +112,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        # Slow on large stores (about 30 s at 10 million quads): off the start-up path;
-        # /readyz answers 503 until it is done.
+        # Slow on large stores (about two minutes at 10 million quads): off the start-up
+        # path; /readyz, search and the network routes answer 503 until it is done.
         threading.Thread(target=warm_up, args=(app, kg), name="warm-up", daemon=True).start()
         await pool.start()
         where = redact(source.query_url or "") if isinstance(source, Endpoint) else source
@@ -123,8 +125,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     app = FastAPI(title="open-llm-kg", version="0.1.0", description=DESCRIPTION, lifespan=lifespan)
     app.state.kg = kg
-    app.state.search = None  # set by warm_up
-    app.state.quads = None  # set by warm_up
+    app.state.warm = None  # set by warm_up
     app.state.pool = pool
     app.state.settings = settings
 
@@ -134,4 +135,5 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(sparql.router)
     app.include_router(entities.router)
     app.include_router(catalog.router)
+    app.include_router(network.router)
     return app

@@ -13,7 +13,7 @@ from typing import Literal, cast
 import pyoxigraph as ox
 from pydantic import BaseModel, Field
 
-from kg.errors import KGError, NotFoundError
+from kg.errors import NotFoundError, ParameterError
 from kg.graph import KnowledgeGraph
 from kg.records import KINDS
 from kg.search import SearchIndex
@@ -23,13 +23,6 @@ Direction = Literal["in", "out", "both"]
 CLASS_OF_KIND = {
     kind: f"{PREFIXES['llmkg']}{''.join(p.title() for p in kind.split('-'))}" for kind in KINDS
 }
-
-
-class InvalidParameterError(KGError):
-    """A query parameter names something that does not exist."""
-
-    title = "Invalid parameter"
-    status = 422
 
 
 class EntitySummary(BaseModel):
@@ -174,7 +167,7 @@ def require_entity(kg: KnowledgeGraph, kind: str, id_: str) -> str:
 
 
 def require_place(kg: KnowledgeGraph, code: str) -> str:
-    """The IRI of the place ``code``, or InvalidParameterError with the closest codes."""
+    """The IRI of the place ``code``, or ParameterError with the closest codes."""
     iri = f"{ID}place/{code}"
     if kg.query(f"ASK {{ {_iri(iri)} a llmkg:Place }}", prefixes=True):
         return iri
@@ -184,7 +177,7 @@ def require_place(kg: KnowledgeGraph, code: str) -> str:
     ]
     match = difflib.get_close_matches(code, [c.lower() for c in codes], n=1)
     hint = f" (did you mean {match[0]!r}?)" if match else ""
-    raise InvalidParameterError(f"unknown region {code!r}{hint}")
+    raise ParameterError(f"unknown region {code!r}{hint}")
 
 
 def search_entities(
@@ -409,7 +402,7 @@ def projects(
             ]
             match = difflib.get_close_matches(governance_model, known, n=1)
             hint = f" (did you mean {match[0]!r}?)" if match else ""
-            raise InvalidParameterError(
+            raise ParameterError(
                 f"unknown governance model {governance_model!r}{hint}; models: {', '.join(sorted(known))}"
             )
         filters.append(f"?e llmkg:governanceModel {_iri(iri)} .")
@@ -457,7 +450,7 @@ def artifacts(kg: KnowledgeGraph, *, kind: str | None = None) -> list[EntitySumm
     if kind is not None and kind not in ARTIFACT_KINDS:
         match = difflib.get_close_matches(kind, ARTIFACT_KINDS, n=1)
         hint = f" (did you mean {match[0]!r}?)" if match else ""
-        raise InvalidParameterError(
+        raise ParameterError(
             f"unknown artifact kind {kind!r}{hint}; kinds: {', '.join(ARTIFACT_KINDS)}"
         )
     classes = " ".join(_iri(CLASS_OF_KIND[k]) for k in ([kind] if kind else ARTIFACT_KINDS))

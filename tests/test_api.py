@@ -214,3 +214,109 @@ def test_example_queries_are_listed_and_run(client: httpx.Client) -> None:
     text = client.get("/sparql/examples/cq12-license-changes")
     assert text.headers["content-type"] == "application/sparql-query; charset=utf-8"
     assert text.text == cq12["query"]
+
+
+def test_collaborators_with_shared_items_and_weights(client: httpx.Client) -> None:
+    body = client.get("/actors/acme/collaborators").json()
+    assert [(c["node"], c["weight"]) for c in body] == [
+        ("organization/openlab", 4),
+        ("organization/hpc-center", 1),
+    ]
+    assert [i["node"] for i in body[0]["items"]] == [
+        "benchmark/bench",
+        "dataset/corpus",
+        "model/chat-7b",
+        "project/alpha",
+    ]
+    pre = client.get(
+        "/actors/organization/acme/collaborators".replace("/organization", ""),
+        params={"phase": "pre-training"},
+    ).json()
+    assert [(c["node"], [i["node"] for i in c["items"]]) for c in pre] == [
+        ("organization/hpc-center", ["compute-partnership/jz-alpha"]),
+        ("organization/openlab", ["dataset/corpus"]),
+    ]
+
+
+def test_paths_between_two_entities(client: httpx.Client) -> None:
+    paths = client.get(
+        "/paths", params={"from": "model/community-7b", "to": "organization/hpc-center"}
+    ).json()
+    assert len(paths) == 3
+    assert [(s["node"], s["relations"]) for s in paths[0]] == [
+        ("model/community-7b", []),
+        ("model/chat-7b", ["fine_tuned_from"]),
+        ("model/base-7b", ["fine_tuned_from"]),
+        ("compute-partnership/jz-alpha", ["compute_from"]),
+        ("organization/hpc-center", ["provided_by"]),
+    ]
+    assert (
+        client.get(
+            "/paths",
+            params={"from": "model/community-7b", "to": "organization/hpc-center", "max_hops": 3},
+        ).json()
+        == []
+    )
+
+
+def test_centrality_report(client: httpx.Client) -> None:
+    rows = client.get(
+        "/reports/centrality", params={"network": "actor", "metric": "pagerank"}
+    ).json()
+    assert [(r["rank"], r["node"]) for r in rows] == [
+        (1, "organization/acme"),
+        (2, "organization/openlab"),
+        (3, "organization/hpc-center"),
+    ]
+    assert sum(r["value"] for r in rows) == pytest.approx(1.0)
+    datasets = client.get(
+        "/reports/centrality",
+        params={"network": "actor-artifact", "metric": "degree", "kind": "dataset"},
+    ).json()
+    assert datasets == [
+        {
+            "rank": 1,
+            "node": "dataset/corpus",
+            "label": "Open Corpus",
+            "kind": "dataset",
+            "value": 2.0,
+        }
+    ]
+
+
+@pytest.mark.parametrize(
+    ("path", "params", "status", "detail"),
+    [
+        ("/actors/acmee/collaborators", {}, 404, "no actor 'acmee' in the graph"),
+        (
+            "/paths",
+            {"from": "model/nope", "to": "organization/acme"},
+            404,
+            "no entity 'model/nope' in the collaboration graph",
+        ),
+        (
+            "/paths",
+            {"from": "bloom", "to": "organization/acme"},
+            422,
+            "'bloom' is not kind/id, e.g. model/bloom",
+        ),
+        (
+            "/reports/centrality",
+            {"metric": "pagernk"},
+            422,
+            "query.metric: Input should be 'degree', 'weighted_degree', 'betweenness', 'closeness', 'eigenvector' or 'pagerank'",
+        ),
+        (
+            "/reports/centrality",
+            {"kind": "modle"},
+            422,
+            "unknown kind 'modle' (did you mean 'model'?); one of: benchmark, compute-partnership, dataset, forum, framework, leaderboard, license, model, organization, project, publication",
+        ),
+    ],
+    ids=["unknown-actor", "unknown-entity", "not-kind-id", "unknown-metric", "unknown-kind"],
+)
+def test_network_errors_are_problems(
+    client: httpx.Client, path: str, params: dict[str, str], status: int, detail: str
+) -> None:
+    response = client.get(path, params=params)
+    assert (response.status_code, response.json()["detail"]) == (status, detail)

@@ -6,11 +6,10 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Request, Response
 
-from api.deps import KG
+from api.deps import KG, Warmed
 from api.jsonld import jsonld_response, wants_jsonld
 from kg import lookup
 from kg.lookup import Direction, Entity, LinkFact, Page
-from kg.workers import WarmingUpError
 
 router = APIRouter(tags=["entities"])
 
@@ -21,6 +20,7 @@ Kind = Annotated[str, Query(description="Record kind", examples=["model"])]
 def search(
     request: Request,
     kg: KG,
+    warm: Warmed,
     type: Annotated[
         str | None,
         Query(description="Kind: model, dataset, organization, project...", examples=["model"]),
@@ -36,11 +36,8 @@ def search(
     offset: Annotated[int, Query(ge=0)] = 0,
 ) -> Page | Response:
     """Entities whose label, alias or id contains `q` (exact matches first), by kind and region, a page at a time."""
-    index = request.app.state.search
-    if index is None:
-        raise WarmingUpError("the search index is being built; retry in a few seconds")
     page = lookup.search_entities(
-        kg, index, kind=type, q=q, region=region, limit=limit, offset=offset
+        kg, warm.search, kind=type, q=q, region=region, limit=limit, offset=offset
     )
     return jsonld_response(page.model_dump()) if wants_jsonld(request) else page
 

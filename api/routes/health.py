@@ -30,8 +30,8 @@ def readyz(request: Request) -> JSONResponse:
     not_ready = None
     if state.pool.ready == 0:
         not_ready = "no query worker is alive"
-    elif state.search is None:
-        not_ready = "the search index is being built"
+    elif state.warm is None:
+        not_ready = "the search index and collaboration graph are being built"
     else:
         try:
             state.kg.query("ASK {}")
@@ -39,4 +39,4 @@ def readyz(request: Request) -> JSONResponse:
             not_ready = str(exc)
     if not_ready:
         return problem(request, 503, "Not ready", not_ready, headers={"Retry-After": "1"})
-    return JSONResponse({"status": "ready", "workers": state.pool.ready, "quads": state.quads})
+    return JSONResponse({"status": "ready", "workers": state.pool.ready, "quads": state.warm.quads})

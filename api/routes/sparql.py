@@ -66,7 +66,8 @@ async def _run(
     fmt = _one(params.get("format", []), "format")
     endpoint = str(request.url.replace(query=""))
     if sparql is None:
-        answer = describe_service(endpoint, request.app.state.quads, accept=accept)
+        warm = request.app.state.warm
+        answer = describe_service(endpoint, warm.quads if warm else None, accept=accept)
     else:
         if len(sparql) > settings.max_query_chars:
             raise PayloadTooLargeError(
