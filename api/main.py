@@ -13,7 +13,7 @@ import networkx as nx
 from fastapi import FastAPI
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from api import problems
+from api import pages, problems
 from api.deps import Warm
 from api.routes import catalog, entities, health, network, sparql
 from kg.errors import KGError
@@ -78,6 +78,7 @@ def warm_up(app: FastAPI, kg: KnowledgeGraph) -> None:
         logger.exception("warm-up failed; search and networks stay unavailable")
         return
     logger.info("ready in %.1f s: %d quads", time.perf_counter() - start, app.state.warm.quads)
+    app.state.reports.peek(projected.nx, "actor")  # the home page lists its most central actors
 
 
 def store_source(settings: Settings) -> Path | Endpoint:
@@ -136,4 +137,5 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(entities.router)
     app.include_router(catalog.router)
     app.include_router(network.router)
+    pages.install(app)
     return app

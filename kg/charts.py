@@ -7,6 +7,7 @@ metadata, and SVG element ids from a fixed hash salt.
 
 from __future__ import annotations
 
+import io
 import logging
 from collections.abc import Mapping, Sequence
 from pathlib import Path
@@ -47,7 +48,7 @@ def _short(text: str, width: int = 38) -> str:
     return text if len(text) <= width else text[: width - 1] + "…"
 
 
-def bar_chart(rows: Sequence[Ranked], title: str, stem: Path) -> list[Path]:
+def bar_figure(rows: Sequence[Ranked], title: str) -> Figure:
     """Horizontal bars of a top-N table, the first row on top."""
     with mpl.rc_context(STYLE):
         fig = Figure(figsize=(7, 0.32 * max(len(rows), 3) + 0.9))
@@ -56,16 +57,25 @@ def bar_chart(rows: Sequence[Ranked], title: str, stem: Path) -> list[Path]:
         ax.barh(labels, [r.value for r in rows][::-1], color=COLOURS[0])
         ax.set_title(title, loc="left")
         fig.tight_layout()
-    return _save(fig, stem)
+    return fig
 
 
-def network_map(
-    H: nx.Graph,
-    groups: Mapping[str, str],
-    size: Mapping[str, float],
-    title: str,
-    stem: Path,
-) -> list[Path]:
+def bar_chart(rows: Sequence[Ranked], title: str, stem: Path) -> list[Path]:
+    """:func:`bar_figure` as ``stem``.png and ``stem``.svg."""
+    return _save(bar_figure(rows, title), stem)
+
+
+def svg_text(fig: Figure) -> str:
+    """``fig`` as an SVG document, as :func:`_save` writes it."""
+    out = io.StringIO()
+    with mpl.rc_context(STYLE):
+        fig.savefig(out, format="svg", metadata={"Date": None, "Creator": None})
+    return out.getvalue()
+
+
+def network_figure(
+    H: nx.Graph, groups: Mapping[str, str], size: Mapping[str, float], title: str
+) -> Figure:
     """The network, nodes coloured by ``groups`` (kind or community) and sized by ``size``.
 
     Only the :data:`MAP_NODES` nodes with the largest ``size`` are drawn.
@@ -106,4 +116,15 @@ def network_map(
         if names:
             ax.legend(loc="lower left", fontsize=7, markerscale=0.6, frameon=False, ncols=2)
         fig.tight_layout()
-    return _save(fig, stem)
+    return fig
+
+
+def network_map(
+    H: nx.Graph,
+    groups: Mapping[str, str],
+    size: Mapping[str, float],
+    title: str,
+    stem: Path,
+) -> list[Path]:
+    """:func:`network_figure` as ``stem``.png and ``stem``.svg."""
+    return _save(network_figure(H, groups, size, title), stem)

@@ -42,6 +42,13 @@ class Analysis:
     def kinds(self) -> list[str]:
         return sorted({k for _, k in self.H.nodes(data="kind")})
 
+    def map_groups(self) -> dict[str, str]:
+        """What colours a node in the network picture: its kind in the actor-artifact
+        network, its community elsewhere."""
+        if self.name == "actor-artifact":
+            return {n: str(k) for n, k in self.H.nodes(data="kind")}
+        return {n: str(i) for i, members in enumerate(self.communities, 1) for n in members}
+
 
 def analyse(
     G: nx.MultiDiGraph, name: str, progress: Progress, tied: Mapping[str, set[str]] | None = None

@@ -74,14 +74,9 @@ def _write_files(
                 f"{TITLES[metric]}: {a.name} network",
                 out / "charts" / f"{a.name}-{metric}",
             )
-        groups = (
-            {n: d for n, d in a.H.nodes(data="kind")}
-            if a.name == "actor-artifact"
-            else {n: str(i) for i, c in enumerate(a.communities, 1) for n in c}
-        )
         charts.network_map(
             a.H,
-            groups,
+            a.map_groups(),
             a.values["pagerank"],
             NETWORK_TITLES[a.name],
             out / "charts" / f"{a.name}-map",

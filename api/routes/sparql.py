@@ -12,6 +12,7 @@ from pydantic import BaseModel
 from api.deps import KG
 from kg.errors import NotFoundError, QueryError
 from kg.sparql import (
+    Answer,
     Dataset,
     ForbiddenOperationError,
     PayloadTooLargeError,
@@ -58,7 +59,6 @@ async def _run(
 ) -> Response:
     if params.get("update"):
         raise ForbiddenOperationError(READ_ONLY)
-    settings = request.app.state.settings
     dataset = Dataset(
         tuple(params.get("default-graph-uri", [])), tuple(params.get("named-graph-uri", []))
     )
@@ -69,15 +69,29 @@ async def _run(
         warm = request.app.state.warm
         answer = describe_service(endpoint, warm.quads if warm else None, accept=accept)
     else:
-        if len(sparql) > settings.max_query_chars:
-            raise PayloadTooLargeError(
-                f"the query has {len(sparql)} characters; the limit is {settings.max_query_chars}"
-            )
-        refuse_outbound(sparql)  # before any worker sees it
-        job = Job(sparql, dataset, accept, fmt, endpoint, settings.max_rows)
-        answer = await request.app.state.pool.run(job)
+        answer = await run_query(request, sparql, dataset, accept, fmt, endpoint)
     headers = {"Vary": "Accept", **answer.headers}
     return Response(answer.body, media_type=answer.media_type, headers=headers)
+
+
+async def run_query(
+    request: Request,
+    sparql: str,
+    dataset: Dataset,
+    accept: str | None,
+    fmt: str | None,
+    endpoint: str,
+) -> Answer:
+    """Run ``sparql`` in a query worker, within the app's limits; ``endpoint`` is the base IRI."""
+    settings = request.app.state.settings
+    if len(sparql) > settings.max_query_chars:
+        raise PayloadTooLargeError(
+            f"the query has {len(sparql)} characters; the limit is {settings.max_query_chars}"
+        )
+    refuse_outbound(sparql)  # before any worker sees it
+    job = Job(sparql, dataset, accept, fmt, endpoint, settings.max_rows)
+    answer: Answer = await request.app.state.pool.run(job)
+    return answer
 
 
 @router.get(
@@ -134,7 +148,7 @@ async def sparql_post(request: Request, kg: KG) -> Response:
     )
     if charset not in ("utf-8", "utf8"):
         raise UnsupportedMediaTypeError(f"the body must be UTF-8, not {charset}")
-    body = await _body(request)
+    body = await read_body(request)
     try:
         text = body.decode("utf-8")
     except UnicodeDecodeError:
@@ -156,7 +170,7 @@ async def sparql_post(request: Request, kg: KG) -> Response:
     return await _run(request, kg, params, sparql)
 
 
-async def _body(request: Request) -> bytes:
+async def read_body(request: Request) -> bytes:
     """The request body, refused with 413 past ``max_body_bytes`` without reading it all."""
     limit = request.app.state.settings.max_body_bytes
     declared = request.headers.get("content-length")
@@ -179,7 +193,7 @@ class Example(BaseModel):
     run: str
 
 
-def _examples(queries: Path) -> list[Example]:
+def named_queries(queries: Path) -> list[Example]:
     examples = []
     for path in sorted(queries.glob("*.rq")):
         text = path.read_text(encoding="utf-8")
@@ -195,7 +209,7 @@ def _examples(queries: Path) -> list[Example]:
 @router.get("/sparql/examples", summary="Example queries")
 def examples(request: Request) -> list[Example]:
     """The named queries of ontology/queries/: the competency questions and more, each with a link that runs it."""
-    return _examples(request.app.state.settings.ontology_dir / "queries")
+    return named_queries(request.app.state.settings.ontology_dir / "queries")
 
 
 @router.get(
@@ -205,7 +219,7 @@ def examples(request: Request) -> list[Example]:
 )
 def example(request: Request, name: str) -> Response:
     """The text of one example query, as application/sparql-query."""
-    known = _examples(request.app.state.settings.ontology_dir / "queries")
+    known = named_queries(request.app.state.settings.ontology_dir / "queries")
     for item in known:
         if item.name == name:
             return Response(item.query, media_type=f"{QUERY}; charset=utf-8")

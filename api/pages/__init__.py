@@ -1,0 +1,21 @@
+"""Pages a person can browse: server-rendered HTML (Jinja2) over the same library as the API.
+
+No JavaScript and no CDN: templates and the stylesheet ship in this package, so the pages
+work offline and without scripts.
+"""
+
+from __future__ import annotations
+
+from fastapi import FastAPI
+from fastapi.staticfiles import StaticFiles
+
+from api.pages import browse, editor, linked_data, report
+from api.pages.render import HERE
+
+
+def install(app: FastAPI) -> None:
+    """Add the pages, Linked Data routes and static files to ``app``."""
+    app.state.reports = report.ReportCache()
+    app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
+    for module in (browse, linked_data, editor, report):
+        app.include_router(module.router)

@@ -1,0 +1,54 @@
+"""The home page and the search page."""
+
+from __future__ import annotations
+
+from collections import Counter
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Request, Response
+
+from api.deps import KG, Warmed
+from api.pages.render import KIND_LABELS, PageRoute, page
+from api.pages.report import reports
+from kg import lookup, profile
+
+router = APIRouter(route_class=PageRoute, include_in_schema=False)
+
+PAGE_SIZE = 50
+CENTRAL = 10
+"""Most central actors the home page lists."""
+
+
+@router.get("/")
+def home(request: Request, kg: KG, warm: Warmed) -> Response:
+    """Counts, a search box, the most central actors and the five governance models."""
+    counts = Counter(kind for _, kind in warm.kg.nx.nodes(data="kind"))
+    actor_report = reports(request).peek(warm.kg.nx, "actor")
+    central = (
+        actor_report.analysis.top("pagerank", CENTRAL, "organization") if actor_report else None
+    )
+    context = {
+        "counts": [(kind, counts[kind]) for kind in KIND_LABELS if counts[kind]],
+        "links": warm.kg.nx.number_of_edges(),
+        "quads": warm.quads,
+        "central": central,
+        "models": profile.governance_models(kg),
+    }
+    return page(request, "home.html", context)
+
+
+@router.get("/search")
+def search(
+    request: Request,
+    kg: KG,
+    warm: Warmed,
+    q: Annotated[str, Query(max_length=200)] = "",
+    type: str = "",
+    offset: Annotated[int, Query(ge=0)] = 0,
+) -> Response:
+    """Entities whose label, alias or id contains ``q``, of one kind or all."""
+    found = lookup.search_entities(
+        kg, warm.search, kind=type or None, q=q or None, limit=PAGE_SIZE, offset=offset
+    )
+    context = {"q": q, "type": type, "page": found, "size": PAGE_SIZE}
+    return page(request, "search.html", context)

@@ -1,0 +1,129 @@
+"""What a project's profile shows beyond its facts: the artifacts it uses or produces by
+lifecycle phase, its motivations by category, and the governance models with their projects."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from pydantic import BaseModel, Field
+
+from kg.graph import KnowledgeGraph
+from kg.lookup import (
+    EntitySummary,
+    Fact,
+    ProjectSummary,
+    _iri,
+    _solutions,
+    _summary,
+    _text,
+    projects,
+    require_entity,
+)
+from kg.vocabulary import ID
+
+USES = ("trainedOn", "evaluatedOn", "builtWith", "listedOn", "computeFrom", "derivedFrom")
+"""How a project's models use artifacts (cq02-project-artifacts.rq)."""
+
+
+class ProjectArtifact(BaseModel):
+    """An artifact a project produces (part of it) or uses, itself or through its models."""
+
+    artifact: EntitySummary
+    artifact_kind: str = Field(description="Label of the artifact's class", examples=["Dataset"])
+    relation: str = Field(description="Label of the link", examples=["trained on"])
+    via: EntitySummary | None = Field(None, description="The project's model that uses it")
+    phase: str | None = None
+    source: str | None = None
+    confidence: str | None = None
+
+
+class GovernanceModel(BaseModel):
+    """One of the paper's five governance models, with its projects."""
+
+    iri: str
+    code: str
+    label: str
+    note: str | None = None
+    projects: list[ProjectSummary]
+
+
+def project_artifacts(kg: KnowledgeGraph, id_: str) -> list[ProjectArtifact]:
+    """The artifacts of project ``id_``: part of it, used by it, or used by its models.
+
+    Raises
+    ------
+    NotFoundError
+        If there is no such project.
+    """
+    project = _iri(require_entity(kg, "project", id_))
+    uses = " ".join(f"llmkg:{p}" for p in USES)
+    rows = _solutions(
+        kg,
+        f"""SELECT DISTINCT ?artifact ?label ?kind ?relation ?via ?viaLabel ?phase ?source ?confidence
+        WHERE {{
+          {{ GRAPH ?g {{ ?artifact llmkg:partOfProject {project} }} BIND(llmkg:partOfProject AS ?p) }}
+          UNION {{ ?via llmkg:partOfProject {project} ; rdfs:label ?viaLabel . VALUES ?p {{ {uses} }} GRAPH ?g {{ ?via ?p ?artifact }} }}
+          UNION {{ VALUES ?p {{ llmkg:builtWith llmkg:computeFrom }} GRAPH ?g {{ {project} ?p ?artifact }} }}
+          ?artifact a ?class ; rdfs:label ?label .
+          ?class rdfs:subClassOf llmkg:Artifact ; rdfs:label ?kind .
+          ?p rdfs:label ?relation .
+          OPTIONAL {{ ?g llmkg:lifecyclePhase/skos:notation ?phase }}
+          OPTIONAL {{ ?g prov:wasDerivedFrom ?source }}
+          OPTIONAL {{ ?g llmkg:confidence/skos:notation ?confidence }}
+        }} ORDER BY ?kind LCASE(?label) ?relation ?viaLabel""",
+    )
+    return [
+        ProjectArtifact(
+            artifact=_summary(str(_text(r["artifact"])), str(_text(r["label"]))),
+            artifact_kind=str(_text(r["kind"])),
+            relation=str(_text(r["relation"])),
+            via=_summary(str(_text(r["via"])), str(_text(r["viaLabel"]))) if r["via"] else None,
+            phase=_text(r["phase"]),
+            source=_text(r["source"]),
+            confidence=_text(r["confidence"]),
+        )
+        for r in rows
+    ]
+
+
+def motivation_categories(kg: KnowledgeGraph) -> dict[str, str]:
+    """The IRI of each motivation -> the label of its top concept (social, economic,
+    technological)."""
+    rows = _solutions(
+        kg,
+        f"""SELECT ?m ?category WHERE {{ ?m skos:inScheme <{ID}motivation> ; skos:broader* ?top .
+          ?top skos:topConceptOf <{ID}motivation> ; skos:prefLabel ?category }}""",
+    )
+    return {str(_text(r["m"])): str(_text(r["category"])) for r in rows}
+
+
+def by_category(facts: list[Fact], categories: dict[str, str]) -> dict[str, list[Fact]]:
+    """The ``motivation`` facts among ``facts``, grouped by category, categories in order."""
+    groups: dict[str, list[Fact]] = defaultdict(list)
+    for fact in facts:
+        if fact.relation == "motivation":
+            groups[categories.get(fact.object.iri or "", "Other")].append(fact)
+    return dict(sorted(groups.items()))
+
+
+def governance_models(kg: KnowledgeGraph) -> list[GovernanceModel]:
+    """The governance models by code, each with its projects."""
+    rows = _solutions(
+        kg,
+        f"""SELECT ?m ?code (SAMPLE(?l) AS ?label) (SAMPLE(?n) AS ?note) WHERE {{
+          ?m skos:inScheme <{ID}governance-model> ; skos:notation ?code ; skos:prefLabel ?l .
+          OPTIONAL {{ ?m skos:definition|skos:scopeNote ?n }} }} GROUP BY ?m ?code ORDER BY ?code""",
+    )
+    members = defaultdict(list)
+    for project in projects(kg):
+        members[project.governance_model].append(project)
+    return [
+        GovernanceModel(
+            iri=str(_text(r["m"])),
+            code=str(_text(r["code"])),
+            label=str(_text(r["label"])),
+            note=_text(r["note"]),
+            projects=members[_text(r["code"])],
+        )
+        for r in rows
+    ]
