@@ -20,15 +20,16 @@ def free_port() -> int:
 
 
 @contextmanager
-def serving(app: FastAPI) -> Iterator[str]:
-    """Serve ``app`` on 127.0.0.1 and yield its base URL until the block ends."""
+def serving(app: FastAPI, *, ready: bool = True) -> Iterator[str]:
+    """Serve ``app`` on 127.0.0.1 and yield its base URL until the block ends: once /readyz
+    answers 200, or with ``ready=False`` as soon as the server listens (still warming up)."""
     port = free_port()
     server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
     deadline = time.monotonic() + 30
     url = f"http://127.0.0.1:{port}"
-    while not server.started or httpx.get(f"{url}/readyz").status_code != 200:
+    while not server.started or (ready and httpx.get(f"{url}/readyz").status_code != 200):
         if time.monotonic() > deadline or not thread.is_alive():
             raise RuntimeError("the test server did not get ready")
         time.sleep(0.02)
