@@ -98,7 +98,8 @@ def test_run_an_example_query_in_the_editor(page: Page, base_url: str) -> None:
     shot(page, "editor")
 
     csv = page.get_by_role("link", name="CSV").get_attribute("href")
-    assert csv is not None and csv.startswith("/sparql?")
+    assert csv is not None
+    assert csv.startswith("/sparql?")
     answer = httpx.get(base_url + csv)
     assert answer.headers["content-type"].startswith("text/csv")
     assert len(answer.text.strip().splitlines()) == 4  # header and the 3 rows
