@@ -11,6 +11,7 @@ from pydantic import BaseModel
 from kg.graph import KnowledgeGraph
 from kg.lookup import _solutions, _text
 from kg.rdf import ONTOLOGY_GRAPH
+from kg.resources import construct
 from kg.vocabulary import PREFIXES
 
 NS = PREFIXES["llmkg"]
@@ -155,10 +156,8 @@ def _schemes(kg: KnowledgeGraph, graph: str) -> list[Scheme]:
 def ontology_triples(kg: KnowledgeGraph) -> list[ox.Triple]:
     """The triples of the ontology itself (the ``llmkg:`` terms and the ontology's header),
     in a stable order: what ``https://w3id.org/llmkg/ns`` dereferences to."""
-    result = kg.query(
+    return construct(
+        kg,
         f"""CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH <{ONTOLOGY_GRAPH.value}> {{ ?s ?p ?o
-          FILTER(STRSTARTS(STR(?s), "{ONTOLOGY_GRAPH.value}")) }} }}"""
+          FILTER(STRSTARTS(STR(?s), "{ONTOLOGY_GRAPH.value}")) }} }}""",
     )
-    if not isinstance(result, ox.QueryTriples):
-        raise TypeError("a CONSTRUCT query was expected")
-    return sorted(result, key=lambda t: (str(t.subject), str(t.predicate), str(t.object)))

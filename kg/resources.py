@@ -72,19 +72,28 @@ def describe(kg: KnowledgeGraph, iri: str) -> list[ox.Triple]:
         If no triple mentions ``iri``.
     """
     node = _iri(iri)
-    result = kg.query(
+    triples = construct(
+        kg,
         f"""CONSTRUCT {{ {node} ?p ?o . ?s ?q {node} . ?x rdfs:label ?l }} WHERE {{
           {{ {node} ?p ?o }} UNION {{ ?s ?q {node} FILTER(?q != <{PRIMARY_TOPIC}>) }}
           UNION {{ {{ {node} ?p1 ?x }} UNION {{ ?x ?q1 {node} FILTER(?q1 != <{PRIMARY_TOPIC}>) }}
                    ?x rdfs:label ?l }} }}""",
-        prefixes=True,
     )
-    if not isinstance(result, ox.QueryTriples):
-        raise TypeError("a CONSTRUCT query was expected")
-    triples = sorted(set(result), key=lambda t: (str(t.subject), str(t.predicate), str(t.object)))
     if not triples:
         raise NotFoundError(f"nothing in the graph is about {iri}")
     return triples
+
+
+def construct(kg: KnowledgeGraph, sparql: str) -> list[ox.Triple]:
+    """The triples of a CONSTRUCT query (with the dumps' prefixes), deduplicated and sorted.
+
+    The result is read to the end here: pyoxigraph's iterator must not outlive the thread
+    that made it.
+    """
+    result = kg.query(sparql, prefixes=True)
+    if not isinstance(result, ox.QueryTriples):
+        raise TypeError("a CONSTRUCT query was expected")
+    return sorted(set(result), key=lambda t: (str(t.subject), str(t.predicate), str(t.object)))
 
 
 def serialize(triples: list[ox.Triple], media_type: str) -> bytes:

@@ -80,9 +80,11 @@ def resolve(request: Request, kg: KG, path: str, format: FormatQuery = None) -> 
     iri = ID + path
     media = _representation(request, format)
     here = "/id/" + quote(path, safe="/")
-    if media != HTML:
-        return _rdf(here, describe(kg, iri), media)
     entity = split_iri(iri)
+    if media != HTML:
+        if entity is not None:
+            lookup.require_entity(kg, *entity)  # 404 with did-you-mean
+        return _rdf(here, describe(kg, iri), media)
     if entity is not None:
         return _entity_page(request, kg, *entity)
     context = {"resource": resources.resource(kg, iri), "here": here, "formats": FORMATS}
