@@ -37,6 +37,8 @@ HIDDEN = {
     "http://purl.org/dc/terms/identifier",
 }
 """Facts an entity page shows in its heading, not in its table of facts."""
+PROFILED = ("governance_model", "motivation")
+"""Facts a project page shows in their own sections."""
 FormatQuery = Annotated[
     str | None,
     Query(description="html, turtle, ntriples, jsonld or rdfxml, overriding Accept"),
@@ -102,7 +104,13 @@ def _entity_page(request: Request, kg: KnowledgeGraph, kind: str, id_: str) -> R
         picture = None
     context = {
         "entity": found,
-        "facts": [f for f in found.facts if f.object.kind is None and f.property not in HIDDEN],
+        "facts": [
+            f
+            for f in found.facts
+            if f.object.kind is None
+            and f.property not in HIDDEN
+            and not (kind == "project" and f.relation in PROFILED)
+        ],
         "groups": _link_groups(kg, links),
         "link_count": len(links),
         "ego": picture,
