@@ -8,9 +8,10 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Request, Response
 
 from api.deps import KG, Warmed
-from api.pages.render import KIND_LABELS, PageRoute, page
+from api.pages.render import PageRoute, page
 from api.pages.report import reports
 from kg import lookup, profile
+from kg.records import KINDS
 
 router = APIRouter(route_class=PageRoute, include_in_schema=False)
 
@@ -28,7 +29,7 @@ def home(request: Request, kg: KG, warm: Warmed) -> Response:
         actor_report.analysis.top("pagerank", CENTRAL, "organization") if actor_report else None
     )
     context = {
-        "counts": [(kind, counts[kind]) for kind in KIND_LABELS if counts[kind]],
+        "counts": [(kind, counts[kind]) for kind in KINDS if counts[kind]],
         "links": warm.kg.nx.number_of_edges(),
         "quads": warm.quads,
         "central": central,

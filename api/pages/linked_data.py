@@ -16,11 +16,12 @@ import pyoxigraph as ox
 from fastapi import APIRouter, Query, Request, Response
 
 from api.deps import KG, get_warm
-from api.pages.render import HTML, PHASES, PageRoute, page
+from api.pages.render import HTML, PageRoute, page
 from kg import ego, lookup, profile, resources
 from kg.errors import NotFoundError
 from kg.graph import KnowledgeGraph
 from kg.lookup import LinkFact, split_iri
+from kg.network import PHASES
 from kg.ontology_doc import ontology_terms, ontology_triples
 from kg.resources import RDF_TYPES, describe, serialize
 from kg.sparql import choose
@@ -69,12 +70,8 @@ def _rdf(path: str, triples: list[ox.Triple], media: str) -> Response:
     return Response(serialize(triples, media), media_type=media + charset, headers=headers)
 
 
-@router.api_route(
-    "/id/{path:path}",
-    methods=["GET", "HEAD"],
-    summary="Dereference an IRI",
-    responses=RESPONSES,
-)
+@router.head("/id/{path:path}", include_in_schema=False)
+@router.get("/id/{path:path}", summary="Dereference an IRI", responses=RESPONSES)
 def resolve(request: Request, kg: KG, path: str, format: FormatQuery = None) -> Response:
     """The resource `https://w3id.org/llmkg/id/{path}`: an entity, concept, concept scheme,
     place, language or imported assessment, by content negotiation. Its triples, those
@@ -156,7 +153,8 @@ def _link_groups(
     ]
 
 
-@router.api_route("/ns", methods=["GET", "HEAD"], summary="The ontology", responses=RESPONSES)
+@router.head("/ns", include_in_schema=False)
+@router.get("/ns", summary="The ontology", responses=RESPONSES)
 def ontology(request: Request, kg: KG, format: FormatQuery = None) -> Response:
     """The ontology `https://w3id.org/llmkg/ns#`: its documentation page in HTML (classes,
     properties, concept schemes), its triples in RDF."""

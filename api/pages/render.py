@@ -18,28 +18,17 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.routing import APIRoute
 from fastapi.templating import Jinja2Templates
 
+from kg.dumps import _compact_iri
 from kg.ego import EgoNetwork, EgoNode
 from kg.errors import KGError
+from kg.rdf import ONTOLOGY_GRAPH
+from kg.records import KINDS
 from kg.sparql import NotAcceptableError, negotiate
-from kg.vocabulary import ID, PREFIXES
+from kg.vocabulary import ID
 
 HERE = Path(__file__).parent
 HTML = "text/html"
-NS = PREFIXES["llmkg"]
-KIND_LABELS = {
-    "project": "Project",
-    "model": "Model",
-    "dataset": "Dataset",
-    "benchmark": "Benchmark",
-    "framework": "Framework",
-    "leaderboard": "Leaderboard",
-    "compute-partnership": "Compute partnership",
-    "forum": "Forum",
-    "publication": "Publication",
-    "license": "License",
-    "organization": "Organization",
-}
-PHASES = ("pre-training", "post-training", "post-release-reuse")
+ONTOLOGY = ONTOLOGY_GRAPH.value  # https://w3id.org/llmkg/ns, also the ontology's IRI
 PHASE_LABELS = {
     "pre-training": "Pre-training",
     "post-training": "Post-training",
@@ -63,25 +52,19 @@ def href(iri: str | None) -> str:
         return ""
     if iri.startswith(ID):
         return "/id/" + quote(iri.removeprefix(ID), safe="/")
-    if iri.startswith(NS) or iri == NS.rstrip("#"):
-        return "/ns" + ("#" + iri.removeprefix(NS) if iri.startswith(NS) and iri != NS else "")
+    if iri.startswith(ONTOLOGY):
+        return "/ns" + iri.removeprefix(ONTOLOGY)
     return iri
 
 
 def short(iri: str | None) -> str:
     """A compact name of ``iri`` with the prefixes of the dumps (``model:bloom``)."""
-    if not iri:
-        return ""
-    for prefix, namespace in PREFIXES.items():
-        local = iri.removeprefix(namespace)
-        if local != iri and local:
-            return f"{prefix}:{local}"
-    return iri
+    return _compact_iri(iri) if iri else ""
 
 
 def kind_label(kind: str | None) -> str:
-    """The display name of a record kind."""
-    return KIND_LABELS.get(kind or "", (kind or "").replace("-", " ").capitalize())
+    """The display name of a record kind: ``compute-partnership`` -> ``Compute partnership``."""
+    return (kind or "").replace("-", " ").capitalize()
 
 
 def node_path(node: str) -> str:
@@ -104,7 +87,7 @@ templates.env.filters.update(
     href=href, short=short, kind_label=kind_label, node_path=node_path, host=host
 )
 templates.env.globals.update(
-    KIND_LABELS=KIND_LABELS, PHASE_LABELS=PHASE_LABELS, ego_positions=ego_positions
+    KINDS=list(KINDS), PHASE_LABELS=PHASE_LABELS, ego_positions=ego_positions
 )
 
 
@@ -123,9 +106,10 @@ def page(
 
 
 def wants_html(request: Request) -> bool:
-    """True when the client's Accept header prefers HTML to problem+json (browsers do)."""
+    """True when the client's Accept header asks for HTML before problem+json, as browsers
+    do; ``*/*`` and no Accept get problems."""
     try:
-        offered = [HTML, "application/problem+json", "application/json"]
+        offered = ["application/problem+json", "application/json", HTML]
         return negotiate(request.headers.get("accept"), offered) == HTML
     except NotAcceptableError:
         return False
