@@ -157,7 +157,7 @@ def test_service_description_and_readiness(base_url: str, remote_url: str) -> No
     assert httpx.get(f"{remote_url}/readyz").json() == {
         "status": "ready",
         "workers": 2,
-        "quads": 2122,
+        "quads": 2470,
     }
 
 
@@ -206,7 +206,7 @@ def test_remote_store_reads_like_a_store(fixture_settings: Settings, server: Ser
     local = open_read_only(ensure_store(fixture_settings).path)
     remote = RemoteStore(Endpoint(query_url=server.query))
     try:
-        assert len(remote) == len(local) == 2122
+        assert len(remote) == len(local) == 2470
         assert sorted(map(str, remote.named_graphs())) == sorted(map(str, local.named_graphs()))
         assert set(remote) == set(local)
         assert repr(remote) == f"<RemoteStore {server.query}>"

@@ -78,7 +78,7 @@ def test_publishing_twice_leaves_the_same_data(
     try:
         for _ in range(2):
             published = publish(local, endpoint, via=via, batch=500)  # type: ignore[arg-type]
-            assert (published.quads, published.graphs) == (2122, 20)
+            assert (published.quads, published.graphs) == (2470, 20)
             assert ours(remote) == ours(local)
     finally:
         remote.close()
