@@ -82,19 +82,19 @@ class ReportCache:
         return found
 
     def _compute(self, projection: nx.MultiDiGraph, network: str) -> None:
-        with self.one_at_a_time:
-            try:
+        try:
+            with self.one_at_a_time:
                 report = network_report(projection, network)
-            except KGError as exc:
-                logger.exception("the report of the %s network failed", network)
-                with self.lock:
-                    self.failed[network] = exc
-                    self.running.discard(network)
-                return
-        with self.lock:
-            self.done[network] = report
-            self.running.discard(network)
-        logger.info("report of the %s network ready", network)
+            with self.lock:
+                self.done[network] = report
+            logger.info("report of the %s network ready", network)
+        except KGError as exc:
+            logger.exception("the report of the %s network failed", network)
+            with self.lock:
+                self.failed[network] = exc
+        finally:  # anything else is logged by the thread, and the next visit tries again
+            with self.lock:
+                self.running.discard(network)
 
 
 def reports(request: Request) -> ReportCache:
