@@ -30,8 +30,13 @@ from kg.vocabulary import ID
 router = APIRouter(route_class=PageRoute, tags=["linked data"])
 
 OFFERED = [HTML, *RDF_TYPES]
-FORMATS = {"text/turtle": "turtle", "application/n-triples": "ntriples"}
-FORMATS |= {"application/ld+json": "jsonld", "application/rdf+xml": "rdfxml"}
+FORMATS = {
+    "text/turtle": "turtle",
+    "application/n-triples": "ntriples",
+    "application/ld+json": "jsonld",
+    "application/rdf+xml": "rdfxml",
+}
+"""The ``?format=`` name of each RDF representation."""
 HIDDEN = {
     "http://www.w3.org/1999/02/22-rdf-syntax-ns#type",
     "http://www.w3.org/2000/01/rdf-schema#label",
@@ -85,16 +90,15 @@ def resolve(request: Request, kg: KG, path: str, format: FormatQuery = None) -> 
             lookup.require_entity(kg, *entity)  # 404 with did-you-mean
         return _rdf(here, describe(kg, iri), media)
     if entity is not None:
-        return _entity_page(request, kg, *entity)
+        return _entity_page(request, kg, *entity, here)
     context = {"resource": resources.resource(kg, iri), "here": here, "formats": FORMATS}
     return page(request, "resource.html", context, headers=_alternates(here))
 
 
-def _entity_page(request: Request, kg: KnowledgeGraph, kind: str, id_: str) -> Response:
+def _entity_page(request: Request, kg: KnowledgeGraph, kind: str, id_: str, here: str) -> Response:
     found = lookup.entity(kg, kind, id_)  # 404 with did-you-mean before any warm-up wait
     warm = get_warm(request)
     links = lookup.links(kg, kind, id_)
-    here = f"/id/{kind}/{quote(id_)}"
     try:
         picture: ego.EgoNetwork | None = ego.ego_network(warm.kg.nx, f"{kind}/{id_}")
     except NotFoundError:
