@@ -516,7 +516,7 @@ def shortest_paths(
                 node,
                 G.nodes[node].get("label", node),
                 G.nodes[node].get("kind", kind_of(node)),
-                () if i == 0 else _relations(G, path[i - 1], node),
+                () if i == 0 else relations_between(G, path[i - 1], node),
             )
             for i, node in enumerate(path)
         ]
@@ -524,7 +524,7 @@ def shortest_paths(
     ]
 
 
-def _relations(G: nx.MultiDiGraph, before: str, node: str) -> tuple[str, ...]:
+def relations_between(G: nx.MultiDiGraph, before: str, node: str) -> tuple[str, ...]:
     forward = [str(k) for k in G.get_edge_data(before, node, default={})]
     backward = [f"^{k}" for k in G.get_edge_data(node, before, default={})]
     return tuple(sorted(forward + backward))

@@ -76,14 +76,14 @@ def _compact(value: Any) -> Any:
     if not isinstance(value, dict):
         return value
     return {
-        _compact_iri(k) if not k.startswith("@") else k: (
-            _compact_iri(v) if k in ("@id", "@type") and isinstance(v, str) else _compact(v)
+        compact_iri(k) if not k.startswith("@") else k: (
+            compact_iri(v) if k in ("@id", "@type") and isinstance(v, str) else _compact(v)
         )
         for k, v in value.items()
     }
 
 
-def _compact_iri(value: str) -> str:
+def compact_iri(value: str) -> str:
     for prefix, namespace in PREFIXES.items():
         local = value.removeprefix(namespace)
         if local != value and local and ":" not in local:

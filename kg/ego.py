@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 import networkx as nx
 
-from kg.analytics import _relations
+from kg.analytics import relations_between
 from kg.errors import NotFoundError
 from kg.network import kind_of
 
@@ -97,7 +97,7 @@ def ego_network(
         nodes.append(EgoNode(other, _label(G, other), kind_of(other), round(x, 1), round(y, 1)))
     keys = [n.node for n in nodes]
     edges = [
-        EgoEdge(u, v, _relations(G, u, v))
+        EgoEdge(u, v, relations_between(G, u, v))
         for i, u in enumerate(keys)
         for v in keys[i + 1 :]
         if U.has_edge(u, v)

@@ -121,7 +121,7 @@ def split_iri(iri: str) -> tuple[str, str] | None:
     return None
 
 
-def _solutions(kg: KnowledgeGraph, sparql: str) -> list[dict[str, object]]:
+def select_rows(kg: KnowledgeGraph, sparql: str) -> list[dict[str, object]]:
     result = kg.query(sparql, prefixes=True)
     if not isinstance(result, ox.QuerySolutions):
         raise TypeError("a SELECT query was expected")
@@ -129,11 +129,11 @@ def _solutions(kg: KnowledgeGraph, sparql: str) -> list[dict[str, object]]:
     return [{n: s[n] for n in names} for s in result]
 
 
-def _text(term: object) -> str | None:
+def term_text(term: object) -> str | None:
     return None if term is None else str(getattr(term, "value", term))
 
 
-def _iri(value: str) -> str:
+def sparql_iri(value: str) -> str:
     return "<" + value.replace(">", "%3E") + ">"
 
 
@@ -153,12 +153,13 @@ def require_entity(kg: KnowledgeGraph, kind: str, id_: str) -> str:
     """The IRI of ``kind/id_``, or NotFoundError with the closest ids of that kind."""
     require_kind(kind)
     iri = f"{ID}{kind}/{id_}"
-    if kg.query(f"ASK {{ {_iri(iri)} ?p ?o }}"):
+    if kg.query(f"ASK {{ {sparql_iri(iri)} ?p ?o }}"):
         return iri
     ids = [
-        str(_text(row["id"]))
-        for row in _solutions(
-            kg, f"SELECT ?id WHERE {{ ?e a {_iri(CLASS_OF_KIND[kind])} ; dcterms:identifier ?id }}"
+        str(term_text(row["id"]))
+        for row in select_rows(
+            kg,
+            f"SELECT ?id WHERE {{ ?e a {sparql_iri(CLASS_OF_KIND[kind])} ; dcterms:identifier ?id }}",
         )
     ]
     match = difflib.get_close_matches(id_, ids, n=3)
@@ -169,11 +170,11 @@ def require_entity(kg: KnowledgeGraph, kind: str, id_: str) -> str:
 def require_place(kg: KnowledgeGraph, code: str) -> str:
     """The IRI of the place ``code``, or ParameterError with the closest codes."""
     iri = f"{ID}place/{code}"
-    if kg.query(f"ASK {{ {_iri(iri)} a llmkg:Place }}", prefixes=True):
+    if kg.query(f"ASK {{ {sparql_iri(iri)} a llmkg:Place }}", prefixes=True):
         return iri
     codes = [
-        str(_text(r["c"]))
-        for r in _solutions(kg, "SELECT ?c WHERE { ?p a llmkg:Place ; skos:notation ?c }")
+        str(term_text(r["c"]))
+        for r in select_rows(kg, "SELECT ?c WHERE { ?p a llmkg:Place ; skos:notation ?c }")
     ]
     match = difflib.get_close_matches(code, [c.lower() for c in codes], n=1)
     hint = f" (did you mean {match[0]!r}?)" if match else ""
@@ -213,17 +214,17 @@ def _in_region(kg: KnowledgeGraph, region: str) -> set[str]:
     Two queries: the places within the region first, so that the join starts small.
     """
     place = require_place(kg, region)
-    places = _solutions(kg, f"SELECT ?pl WHERE {{ ?pl skos:broader* {_iri(place)} }}")
-    values = " ".join(_iri(str(_text(r["pl"]))) for r in places)
-    rows = _solutions(
+    places = select_rows(kg, f"SELECT ?pl WHERE {{ ?pl skos:broader* {sparql_iri(place)} }}")
+    values = " ".join(sparql_iri(str(term_text(r["pl"]))) for r in places)
+    rows = select_rows(
         kg,
         f"""SELECT DISTINCT ?e WHERE {{ VALUES ?pl {{ {values} }}
           {{ ?e llmkg:basedIn|llmkg:targetsRegion ?pl }} UNION {{ ?o llmkg:basedIn ?pl . ?e llmkg:developedBy ?o }} }}""",
     )
-    return {str(_text(r["e"])) for r in rows}
+    return {str(term_text(r["e"])) for r in rows}
 
 
-def _summary(iri: str, label: str) -> EntitySummary:
+def summarize(iri: str, label: str) -> EntitySummary:
     kind, id_ = split_iri(iri) or ("", iri)
     return EntitySummary(kind=kind, id=id_, iri=iri, label=label)
 
@@ -240,9 +241,9 @@ def _stated(
     per graph; a triple outside any named graph (a store filled with ``kg load``) comes once,
     without a graph.
     """
-    s = _iri(subject) if subject else "?s"
-    o = _iri(obj) if obj else "?o"
-    rows = _solutions(
+    s = sparql_iri(subject) if subject else "?s"
+    o = sparql_iri(obj) if obj else "?o"
+    rows = select_rows(
         kg, f"SELECT * WHERE {{ {{ GRAPH ?g {{ {s} ?p {o} }} }} UNION {{ {s} ?p {o} }} {where} }}"
     )
     facts = [
@@ -250,7 +251,7 @@ def _stated(
             cast(ox.NamedNode, r["p"]),
             r["s"] if subject is None else ox.NamedNode(subject),
             r["o"] if obj is None else ox.NamedNode(obj),
-            _text(r["g"]),
+            term_text(r["g"]),
         )
         for r in rows
     ]
@@ -262,32 +263,34 @@ def _provenance(kg: KnowledgeGraph, graphs: set[str]) -> dict[str, dict[str, str
     """Source, confidence, phase and note of each fact graph in ``graphs``."""
     if not graphs:
         return {}
-    rows = _solutions(
+    rows = select_rows(
         kg,
         f"""SELECT ?g ?source ?confidence ?phase ?note WHERE {{
-          VALUES ?g {{ {" ".join(_iri(g) for g in sorted(graphs))} }}
+          VALUES ?g {{ {" ".join(sparql_iri(g) for g in sorted(graphs))} }}
           OPTIONAL {{ ?g prov:wasDerivedFrom ?source }}
           OPTIONAL {{ ?g llmkg:confidence ?c . ?c skos:notation ?confidence }}
           OPTIONAL {{ ?g llmkg:lifecyclePhase ?ph . ?ph skos:notation ?phase }}
           OPTIONAL {{ ?g rdfs:comment ?note }} }}""",
     )
     return {
-        str(_text(r["g"])): {k: _text(r[k]) for k in ("source", "confidence", "phase", "note")}
-        | {"graph": _text(r["g"])}
+        str(term_text(r["g"])): {
+            k: term_text(r[k]) for k in ("source", "confidence", "phase", "note")
+        }
+        | {"graph": term_text(r["g"])}
         for r in rows
     }
 
 
-def _labels(kg: KnowledgeGraph, iris: set[str]) -> dict[str, str]:
+def fetch_labels(kg: KnowledgeGraph, iris: set[str]) -> dict[str, str]:
     """A label (rdfs:label or skos:prefLabel) of each IRI in ``iris`` that has one."""
     if not iris:
         return {}
-    rows = _solutions(
+    rows = select_rows(
         kg,
         f"""SELECT ?x (SAMPLE(?l) AS ?label) WHERE {{
-          VALUES ?x {{ {" ".join(_iri(i) for i in sorted(iris))} }} ?x rdfs:label|skos:prefLabel ?l }} GROUP BY ?x""",
+          VALUES ?x {{ {" ".join(sparql_iri(i) for i in sorted(iris))} }} ?x rdfs:label|skos:prefLabel ?l }} GROUP BY ?x""",
     )
-    return {str(_text(r["x"])): str(_text(r["label"])) for r in rows}
+    return {str(term_text(r["x"])): str(term_text(r["label"])) for r in rows}
 
 
 def _no_provenance(graph: str | None) -> dict[str, str | None]:
@@ -301,16 +304,17 @@ def entity(kg: KnowledgeGraph, kind: str, id_: str) -> Entity:
     if not stated:
         require_entity(kg, kind, id_)  # raises, with the closest ids
     provenance = _provenance(kg, {g for *_, g in stated if g})
-    labels = _labels(
-        kg, {str(_text(t)) for p, _, o, _ in stated for t in (p, o) if isinstance(t, ox.NamedNode)}
+    labels = fetch_labels(
+        kg,
+        {str(term_text(t)) for p, _, o, _ in stated for t in (p, o) if isinstance(t, ox.NamedNode)},
     )
     facts, types, label = [], [], id_
     for p, _, o, graph in sorted(stated, key=lambda f: (str(f[0]), str(f[2]), f[3] or "")):
         if p.value == f"{PREFIXES['rdf']}type":
-            types.append(str(_text(o)))
+            types.append(str(term_text(o)))
         if p.value == f"{PREFIXES['rdfs']}label":
-            label = str(_text(o))
-        value = _value(o, labels.get(str(_text(o))) if isinstance(o, ox.NamedNode) else None)
+            label = str(term_text(o))
+        value = value_of(o, labels.get(str(term_text(o))) if isinstance(o, ox.NamedNode) else None)
         facts.append(
             Fact(
                 property=p.value,
@@ -323,12 +327,12 @@ def entity(kg: KnowledgeGraph, kind: str, id_: str) -> Entity:
     return Entity(kind=kind, id=id_, iri=iri, label=label, types=sorted(set(types)), facts=facts)
 
 
-def _value(term: object, label: str | None) -> Value:
+def value_of(term: object, label: str | None) -> Value:
     if isinstance(term, ox.Literal):
         language = term.language
         datatype = None if language else term.datatype.value
         return Value(value=term.value, datatype=datatype, language=language)
-    iri = str(_text(term))
+    iri = str(term_text(term))
     kind, id_ = split_iri(iri) or (None, None)
     return Value(iri=iri, label=label, kind=kind, id=id_)
 
@@ -360,17 +364,17 @@ def links(
     graphs = {g for found in stated.values() for *_, g in found if g}
     provenance = _provenance(kg, graphs)
     others = {
-        str(_text(o if way == "out" else s))
+        str(term_text(o if way == "out" else s))
         for way, found in stated.items()
         for _, s, o, _ in found
     }
-    labels = _labels(kg, others)
+    labels = fetch_labels(kg, others)
     links = []
     for way, found in stated.items():
         for p, s, o, graph in sorted(
             found, key=lambda f: (str(f[0]), str(f[1]), str(f[2]), f[3] or "")
         ):
-            other = str(_text(o if way == "out" else s))
+            other = str(term_text(o if way == "out" else s))
             qualifiers = provenance.get(graph or "", _no_provenance(graph))
             if phase is not None and qualifiers["phase"] != phase:
                 continue
@@ -379,7 +383,7 @@ def links(
                     direction=way,
                     relation=relation_name(p.value),
                     property=p.value,
-                    other=_summary(other, labels.get(other, "")),
+                    other=summarize(other, labels.get(other, "")),
                     **qualifiers,
                 )
             )
@@ -393,10 +397,10 @@ def projects(
     filters = []
     if governance_model is not None:
         iri = f"{ID}governance-model/{governance_model}"
-        if not kg.query(f"ASK {{ {_iri(iri)} a llmkg:GovernanceModel }}", prefixes=True):
+        if not kg.query(f"ASK {{ {sparql_iri(iri)} a llmkg:GovernanceModel }}", prefixes=True):
             known = [
-                str(_text(r["c"]))
-                for r in _solutions(
+                str(term_text(r["c"]))
+                for r in select_rows(
                     kg, "SELECT ?c { ?m a llmkg:GovernanceModel ; skos:notation ?c }"
                 )
             ]
@@ -405,16 +409,16 @@ def projects(
             raise ParameterError(
                 f"unknown governance model {governance_model!r}{hint}; models: {', '.join(sorted(known))}"
             )
-        filters.append(f"?e llmkg:governanceModel {_iri(iri)} .")
-    matching = _solutions(
+        filters.append(f"?e llmkg:governanceModel {sparql_iri(iri)} .")
+    matching = select_rows(
         kg, f"SELECT DISTINCT ?e WHERE {{ ?e a llmkg:Project . {' '.join(filters)} }}"
     )
-    iris = [str(_text(r["e"])) for r in matching]
+    iris = [str(term_text(r["e"])) for r in matching]
     if region is not None:
         within = _in_region(kg, region)
         iris = [i for i in iris if i in within]
-    values = " ".join(_iri(i) for i in iris)
-    rows = _solutions(  # a second query: joined with the filters, the path is evaluated per row
+    values = " ".join(sparql_iri(i) for i in iris)
+    rows = select_rows(  # a second query: joined with the filters, the path is evaluated per row
         kg,
         f"""SELECT * {{ SELECT ?e (SAMPLE(?l) AS ?label) (SAMPLE(?gm) AS ?model)
           (GROUP_CONCAT(DISTINCT ?code; separator=" ") AS ?places)
@@ -426,9 +430,9 @@ def projects(
     )
     return [
         ProjectSummary(
-            **_summary(str(_text(r["e"])), str(_text(r["label"]))).model_dump(),
-            governance_model=_text(r["model"]),
-            regions=sorted(set(str(_text(r["places"]) or "").split())),
+            **summarize(str(term_text(r["e"])), str(term_text(r["label"]))).model_dump(),
+            governance_model=term_text(r["model"]),
+            regions=sorted(set(str(term_text(r["places"]) or "").split())),
         )
         for r in rows
     ]
@@ -453,10 +457,10 @@ def artifacts(kg: KnowledgeGraph, *, kind: str | None = None) -> list[EntitySumm
         raise ParameterError(
             f"unknown artifact kind {kind!r}{hint}; kinds: {', '.join(ARTIFACT_KINDS)}"
         )
-    classes = " ".join(_iri(CLASS_OF_KIND[k]) for k in ([kind] if kind else ARTIFACT_KINDS))
-    rows = _solutions(
+    classes = " ".join(sparql_iri(CLASS_OF_KIND[k]) for k in ([kind] if kind else ARTIFACT_KINDS))
+    rows = select_rows(
         kg,
         f"SELECT ?e (SAMPLE(?l) AS ?label) WHERE {{ VALUES ?class {{ {classes} }} ?e a ?class ; rdfs:label ?l ;"
         " dcterms:identifier ?id } GROUP BY ?e ORDER BY ?e",
     )
-    return [_summary(str(_text(r["e"])), str(_text(r["label"]))) for r in rows]
+    return [summarize(str(term_text(r["e"])), str(term_text(r["label"]))) for r in rows]

@@ -9,7 +9,7 @@ import pyoxigraph as ox
 from pydantic import BaseModel
 
 from kg.graph import KnowledgeGraph
-from kg.lookup import _solutions, _text
+from kg.lookup import select_rows, term_text
 from kg.rdf import ONTOLOGY_GRAPH
 from kg.resources import construct
 from kg.vocabulary import PREFIXES
@@ -63,20 +63,20 @@ class Ontology(BaseModel):
 
 
 def _split(term: object) -> list[str]:
-    text = _text(term)
+    text = term_text(term)
     return sorted(text.split(SEPARATOR)) if text else []
 
 
 def ontology_terms(kg: KnowledgeGraph) -> Ontology:
     """The classes, properties and concept schemes of the ontology graph of ``kg``."""
     graph = f"<{ONTOLOGY_GRAPH.value}>"
-    head = _solutions(
+    head = select_rows(
         kg,
         f"""SELECT ?title ?description ?version WHERE {{ GRAPH {graph} {{ <{ONTOLOGY_GRAPH.value}>
           dcterms:title ?title . OPTIONAL {{ <{ONTOLOGY_GRAPH.value}> dcterms:description ?description }}
           OPTIONAL {{ <{ONTOLOGY_GRAPH.value}> owl:versionInfo ?version }} }} }} LIMIT 1""",
     )
-    rows = _solutions(
+    rows = select_rows(
         kg,
         f"""SELECT ?t ?type (SAMPLE(?l) AS ?label) (SAMPLE(?c) AS ?comment)
           (GROUP_CONCAT(DISTINCT STR(?up); separator="{SEPARATOR}") AS ?parents)
@@ -93,11 +93,11 @@ def ontology_terms(kg: KnowledgeGraph) -> Ontology:
     )
     terms = [
         Term(
-            iri=str(_text(r["t"])),
-            name=str(_text(r["t"])).removeprefix(NS),
-            type=str(_text(r["type"])).rsplit("#", 1)[-1],
-            label=_text(r["label"]),
-            comment=_text(r["comment"]),
+            iri=str(term_text(r["t"])),
+            name=str(term_text(r["t"])).removeprefix(NS),
+            type=str(term_text(r["type"])).rsplit("#", 1)[-1],
+            label=term_text(r["label"]),
+            comment=term_text(r["comment"]),
             parents=_split(r["parents"]),
             domain=_split(r["domain"]),
             range=_split(r["range"]),
@@ -106,9 +106,9 @@ def ontology_terms(kg: KnowledgeGraph) -> Ontology:
     ]
     return Ontology(
         iri=NS,
-        title=str(_text(head[0]["title"])) if head else "Ontology",
-        description=_text(head[0]["description"]) if head else None,
-        version=_text(head[0]["version"]) if head else None,
+        title=str(term_text(head[0]["title"])) if head else "Ontology",
+        description=term_text(head[0]["description"]) if head else None,
+        version=term_text(head[0]["version"]) if head else None,
         classes=[t for t in terms if t.type == "Class"],
         properties=[t for t in terms if t.type != "Class"],
         schemes=_schemes(kg, graph),
@@ -116,7 +116,7 @@ def ontology_terms(kg: KnowledgeGraph) -> Ontology:
 
 
 def _schemes(kg: KnowledgeGraph, graph: str) -> list[Scheme]:
-    concepts = _solutions(
+    concepts = select_rows(
         kg,
         f"""SELECT ?s ?c (SAMPLE(?code) AS ?notation) (SAMPLE(?l) AS ?label) (SAMPLE(?d) AS ?definition)
           (GROUP_CONCAT(DISTINCT STR(?b); separator="{SEPARATOR}") AS ?broader)
@@ -127,16 +127,16 @@ def _schemes(kg: KnowledgeGraph, graph: str) -> list[Scheme]:
     )
     members = defaultdict(list)
     for r in concepts:
-        members[str(_text(r["s"]))].append(
+        members[str(term_text(r["s"]))].append(
             Concept(
-                iri=str(_text(r["c"])),
-                code=_text(r["notation"]),
-                label=str(_text(r["label"])),
-                definition=_text(r["definition"]),
+                iri=str(term_text(r["c"])),
+                code=term_text(r["notation"]),
+                label=str(term_text(r["label"])),
+                definition=term_text(r["definition"]),
                 broader=_split(r["broader"]),
             )
         )
-    schemes = _solutions(
+    schemes = select_rows(
         kg,
         f"""SELECT ?s (SAMPLE(?l) AS ?label) (SAMPLE(?d) AS ?definition) WHERE {{ GRAPH {graph} {{
           ?s a skos:ConceptScheme ; skos:prefLabel ?l . OPTIONAL {{ ?s skos:definition ?d }} }} }}
@@ -144,10 +144,10 @@ def _schemes(kg: KnowledgeGraph, graph: str) -> list[Scheme]:
     )
     return [
         Scheme(
-            iri=str(_text(r["s"])),
-            label=str(_text(r["label"])),
-            definition=_text(r["definition"]),
-            concepts=members[str(_text(r["s"]))],
+            iri=str(term_text(r["s"])),
+            label=str(term_text(r["label"])),
+            definition=term_text(r["definition"]),
+            concepts=members[str(term_text(r["s"]))],
         )
         for r in schemes
     ]

@@ -12,12 +12,12 @@ from kg.lookup import (
     EntitySummary,
     Fact,
     ProjectSummary,
-    _iri,
-    _solutions,
-    _summary,
-    _text,
     projects,
     require_entity,
+    select_rows,
+    sparql_iri,
+    summarize,
+    term_text,
 )
 from kg.vocabulary import ID
 
@@ -55,9 +55,9 @@ def project_artifacts(kg: KnowledgeGraph, id_: str) -> list[ProjectArtifact]:
     NotFoundError
         If there is no such project.
     """
-    project = _iri(require_entity(kg, "project", id_))
+    project = sparql_iri(require_entity(kg, "project", id_))
     uses = " ".join(f"llmkg:{p}" for p in USES)
-    rows = _solutions(
+    rows = select_rows(
         kg,
         f"""SELECT DISTINCT ?artifact ?label ?kind ?relation ?via ?viaLabel ?phase ?source ?confidence
         WHERE {{
@@ -74,13 +74,15 @@ def project_artifacts(kg: KnowledgeGraph, id_: str) -> list[ProjectArtifact]:
     )
     return [
         ProjectArtifact(
-            artifact=_summary(str(_text(r["artifact"])), str(_text(r["label"]))),
-            artifact_kind=str(_text(r["kind"])),
-            relation=str(_text(r["relation"])),
-            via=_summary(str(_text(r["via"])), str(_text(r["viaLabel"]))) if r["via"] else None,
-            phase=_text(r["phase"]),
-            source=_text(r["source"]),
-            confidence=_text(r["confidence"]),
+            artifact=summarize(str(term_text(r["artifact"])), str(term_text(r["label"]))),
+            artifact_kind=str(term_text(r["kind"])),
+            relation=str(term_text(r["relation"])),
+            via=summarize(str(term_text(r["via"])), str(term_text(r["viaLabel"])))
+            if r["via"]
+            else None,
+            phase=term_text(r["phase"]),
+            source=term_text(r["source"]),
+            confidence=term_text(r["confidence"]),
         )
         for r in rows
     ]
@@ -89,12 +91,12 @@ def project_artifacts(kg: KnowledgeGraph, id_: str) -> list[ProjectArtifact]:
 def motivation_categories(kg: KnowledgeGraph) -> dict[str, str]:
     """The IRI of each motivation -> the label of its top concept (social, economic,
     technological)."""
-    rows = _solutions(
+    rows = select_rows(
         kg,
         f"""SELECT ?m ?category WHERE {{ ?m skos:inScheme <{ID}motivation> ; skos:broader* ?top .
           ?top skos:topConceptOf <{ID}motivation> ; skos:prefLabel ?category }}""",
     )
-    return {str(_text(r["m"])): str(_text(r["category"])) for r in rows}
+    return {str(term_text(r["m"])): str(term_text(r["category"])) for r in rows}
 
 
 def by_category(facts: list[Fact], categories: dict[str, str]) -> dict[str, list[Fact]]:
@@ -108,7 +110,7 @@ def by_category(facts: list[Fact], categories: dict[str, str]) -> dict[str, list
 
 def governance_models(kg: KnowledgeGraph) -> list[GovernanceModel]:
     """The governance models by code, each with its projects."""
-    rows = _solutions(
+    rows = select_rows(
         kg,
         f"""SELECT ?m ?code (SAMPLE(?l) AS ?label) (SAMPLE(?n) AS ?note) WHERE {{
           ?m skos:inScheme <{ID}governance-model> ; skos:notation ?code ; skos:prefLabel ?l .
@@ -119,11 +121,11 @@ def governance_models(kg: KnowledgeGraph) -> list[GovernanceModel]:
         members[project.governance_model].append(project)
     return [
         GovernanceModel(
-            iri=str(_text(r["m"])),
-            code=str(_text(r["code"])),
-            label=str(_text(r["label"])),
-            note=_text(r["note"]),
-            projects=members[_text(r["code"])],
+            iri=str(term_text(r["m"])),
+            code=str(term_text(r["code"])),
+            label=str(term_text(r["label"])),
+            note=term_text(r["note"]),
+            projects=members[term_text(r["code"])],
         )
         for r in rows
     ]

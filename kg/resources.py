@@ -15,7 +15,15 @@ from pydantic import BaseModel, Field
 from kg.dumps import to_jsonld
 from kg.errors import NotFoundError
 from kg.graph import KnowledgeGraph
-from kg.lookup import Value, _iri, _labels, _solutions, _text, _value, relation_name
+from kg.lookup import (
+    Value,
+    fetch_labels,
+    relation_name,
+    select_rows,
+    sparql_iri,
+    term_text,
+    value_of,
+)
 from kg.vocabulary import PREFIXES
 
 RDF_TYPES: dict[str, ox.RdfFormat] = {
@@ -71,7 +79,7 @@ def describe(kg: KnowledgeGraph, iri: str) -> list[ox.Triple]:
     NotFoundError
         If no triple mentions ``iri``.
     """
-    node = _iri(iri)
+    node = sparql_iri(iri)
     triples = construct(
         kg,
         f"""CONSTRUCT {{ {node} ?p ?o . ?s ?q {node} . ?x rdfs:label ?l }} WHERE {{
@@ -123,9 +131,9 @@ def resource(kg: KnowledgeGraph, iri: str) -> Resource:
     NotFoundError
         If no triple mentions ``iri``.
     """
-    node = _iri(iri)
-    out = _solutions(kg, f"SELECT DISTINCT ?p ?o WHERE {{ {node} ?p ?o }}")
-    into = _solutions(
+    node = sparql_iri(iri)
+    out = select_rows(kg, f"SELECT DISTINCT ?p ?o WHERE {{ {node} ?p ?o }}")
+    into = select_rows(
         kg,
         f"SELECT DISTINCT ?s ?p WHERE {{ ?s ?p {node} FILTER(?p != <{PRIMARY_TOPIC}>) }}"
         f" ORDER BY ?p ?s LIMIT {BACKLINKS + 1}",
@@ -134,25 +142,25 @@ def resource(kg: KnowledgeGraph, iri: str) -> Resource:
         raise NotFoundError(f"nothing in the graph is about {iri}")
     total = len(into)
     if total > BACKLINKS:
-        counted = _solutions(
+        counted = select_rows(
             kg,
             f"SELECT (COUNT(*) AS ?n) WHERE {{ SELECT DISTINCT ?s ?p WHERE {{ ?s ?p {node}"
             f" FILTER(?p != <{PRIMARY_TOPIC}>) }} }}",
         )
-        total = int(str(_text(counted[0]["n"])))
+        total = int(str(term_text(counted[0]["n"])))
         into = into[:BACKLINKS]
-    named = {iri} | {str(_text(r["p"])) for r in out + into}
-    named |= {str(_text(r["o"])) for r in out if isinstance(r["o"], ox.NamedNode)}
-    named |= {str(_text(r["s"])) for r in into if isinstance(r["s"], ox.NamedNode)}
-    labels = _labels(kg, named)
+    named = {iri} | {str(term_text(r["p"])) for r in out + into}
+    named |= {str(term_text(r["o"])) for r in out if isinstance(r["o"], ox.NamedNode)}
+    named |= {str(term_text(r["s"])) for r in into if isinstance(r["s"], ox.NamedNode)}
+    labels = fetch_labels(kg, named)
     rdf_type, rdfs_label = f"{PREFIXES['rdf']}type", f"{PREFIXES['rdfs']}label"
     statements = sorted(
         (
             Statement(
-                property=str(_text(r["p"])),
-                relation=relation_name(str(_text(r["p"]))),
-                property_label=labels.get(str(_text(r["p"]))),
-                object=_value(r["o"], labels.get(str(_text(r["o"])))),
+                property=str(term_text(r["p"])),
+                relation=relation_name(str(term_text(r["p"]))),
+                property_label=labels.get(str(term_text(r["p"]))),
+                object=value_of(r["o"], labels.get(str(term_text(r["o"])))),
             )
             for r in out
         ),
@@ -160,10 +168,10 @@ def resource(kg: KnowledgeGraph, iri: str) -> Resource:
     )
     backlinks = [
         Backlink(
-            property=str(_text(r["p"])),
-            relation=relation_name(str(_text(r["p"]))),
-            property_label=labels.get(str(_text(r["p"]))),
-            subject=_value(r["s"], labels.get(str(_text(r["s"])))),
+            property=str(term_text(r["p"])),
+            relation=relation_name(str(term_text(r["p"]))),
+            property_label=labels.get(str(term_text(r["p"]))),
+            subject=value_of(r["s"], labels.get(str(term_text(r["s"])))),
         )
         for r in into
     ]

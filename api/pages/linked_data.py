@@ -134,7 +134,7 @@ def _link_groups(
     kg: KnowledgeGraph, links: list[LinkFact]
 ) -> list[tuple[str, str, list[tuple[str | None, list[LinkFact]]]]]:
     """Links by (direction, relation label), then by lifecycle phase in lifecycle order."""
-    labels = lookup._labels(kg, {link.property for link in links})
+    labels = lookup.fetch_labels(kg, {link.property for link in links})
     grouped: dict[tuple[str, str], dict[str | None, list[LinkFact]]] = defaultdict(
         lambda: defaultdict(list)
     )

@@ -18,7 +18,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.routing import APIRoute
 from fastapi.templating import Jinja2Templates
 
-from kg.dumps import _compact_iri
+from kg.dumps import compact_iri
 from kg.ego import EgoNetwork, EgoNode
 from kg.errors import KGError
 from kg.rdf import ONTOLOGY_GRAPH
@@ -59,7 +59,7 @@ def href(iri: str | None) -> str:
 
 def short(iri: str | None) -> str:
     """A compact name of ``iri`` with the prefixes of the dumps (``model:bloom``)."""
-    return _compact_iri(iri) if iri else ""
+    return compact_iri(iri) if iri else ""
 
 
 def kind_label(kind: str | None) -> str:
