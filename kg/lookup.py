@@ -15,7 +15,7 @@ from pydantic import BaseModel, Field
 
 from kg.errors import NotFoundError, ParameterError
 from kg.graph import KnowledgeGraph
-from kg.records import KINDS
+from kg.records import ARTIFACT_KINDS, KINDS
 from kg.search import SearchIndex
 from kg.vocabulary import ID, PREFIXES
 
@@ -436,17 +436,6 @@ def projects(
         )
         for r in rows
     ]
-
-
-ARTIFACT_KINDS = (
-    "model",
-    "dataset",
-    "benchmark",
-    "framework",
-    "leaderboard",
-    "compute-partnership",
-    "forum",
-)
 
 
 def artifacts(kg: KnowledgeGraph, *, kind: str | None = None) -> list[EntitySummary]:

@@ -23,7 +23,7 @@ from rdflib.namespace import DCTERMS, ORG
 from kg.errors import ParameterError
 from kg.namespace import LLMKG
 from kg.rdf import CLASSES, PROVENANCE_GRAPH
-from kg.records import KINDS
+from kg.records import ARTIFACT_KINDS, KINDS
 from kg.remote import RemoteStore
 from kg.vocabulary import ID
 
@@ -216,16 +216,7 @@ USES = frozenset(
     | DERIVATIONS
 )
 """Relations by which a project or artifact uses another artifact."""
-ITEM_KINDS = (
-    "project",
-    "model",
-    "dataset",
-    "benchmark",
-    "framework",
-    "leaderboard",
-    "compute-partnership",
-    "forum",
-)
+ITEM_KINDS = ("project", *ARTIFACT_KINDS)
 """Kinds of the items actors share: projects and artifacts (not licenses or publications)."""
 
 

@@ -28,6 +28,10 @@ from pydantic import (
 Slug = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9.-]*$")]
 Confidence = Literal["paper", "public-record", "curator-inference"]
 Phase = Literal["pre-training", "post-training", "post-release-reuse"]
+ArtifactKind = Literal[
+    "model", "dataset", "benchmark", "framework", "leaderboard", "compute-partnership", "forum"
+]
+"""The paper's artifact kinds, models included."""
 GovernanceModel = Literal[
     "single-company",
     "single-research-institute",
@@ -424,6 +428,7 @@ RECORD_TYPES: tuple[type[Record], ...] = (
 )
 KINDS: dict[str, type[Record]] = {t.kind: t for t in RECORD_TYPES}
 DIRECTORIES: dict[str, type[Record]] = {t.directory: t for t in RECORD_TYPES}
+ARTIFACT_KINDS: tuple[str, ...] = get_args(ArtifactKind)
 LINK_TYPES = (Link, MotivationClaim, PublicationLink)
 
 

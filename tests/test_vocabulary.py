@@ -5,8 +5,12 @@ from __future__ import annotations
 from typing import get_args
 
 import pytest
+import rdflib
+from rdflib.namespace import RDFS
 
 from kg import records
+from kg.namespace import LLMKG
+from kg.rdf import CLASSES
 from kg.settings import Settings
 from kg.vocabulary import load_vocabulary
 
@@ -33,3 +37,11 @@ def test_five_governance_models_and_three_phases() -> None:
     assert len(VOCABULARY["governance-model"]) == 5
     assert len(VOCABULARY["lifecycle-phase"]) == 3
     assert {"africa", "asia", "europe", "north-america"} <= VOCABULARY["place"]
+
+
+def test_artifact_kinds_are_the_record_kinds_whose_class_is_an_artifact() -> None:
+    ontology = rdflib.Graph().parse(Settings().ontology_dir / "llmkg.ttl")
+    artifacts = {
+        k for k, cls in CLASSES.items() if (cls, RDFS.subClassOf, LLMKG.Artifact) in ontology
+    }
+    assert set(records.ARTIFACT_KINDS) == artifacts

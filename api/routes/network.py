@@ -12,14 +12,9 @@ from api.jsonld import jsonld_response, wants_jsonld
 from kg import analytics
 from kg.errors import ParameterError
 from kg.lookup import require_kind
+from kg.records import ArtifactKind, Confidence, Phase
 
 router = APIRouter(tags=["networks"])
-
-Phase = Literal["pre-training", "post-training", "post-release-reuse"]
-Confidence = Literal["curator-inference", "public-record", "paper"]
-ArtifactKind = Literal[
-    "model", "dataset", "benchmark", "framework", "leaderboard", "compute-partnership", "forum"
-]
 
 
 class Item(BaseModel):
