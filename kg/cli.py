@@ -288,8 +288,16 @@ def load(files: tuple[Path, ...], store_dir: Path, graph: str | None) -> None:
 @click.option(
     "--parallel", default=4, show_default=True, type=click.IntRange(min=1), help="Requests at once."
 )
+@click.option(
+    "--prune",
+    is_flag=True,
+    help="Then drop the service's graphs under https://w3id.org/llmkg/ that the build no longer "
+    "has (listed through LLMKG_STORE_URL).",
+)
 @reports_errors
-def publish(url: str | None, via: Via, store_dir: Path | None, batch: int, parallel: int) -> None:
+def publish(
+    url: str | None, via: Via, store_dir: Path | None, batch: int, parallel: int, prune: bool
+) -> None:
     """Publish every graph (facts, provenance, ontology) to a SPARQL 1.1 service, replacing each.
 
     Credentials come from LLMKG_STORE_USER, LLMKG_STORE_PASSWORD and LLMKG_STORE_AUTH.
@@ -313,11 +321,13 @@ def publish(url: str | None, via: Via, store_dir: Path | None, batch: int, paral
             via=via,
             batch=batch,
             parallel=parallel,
+            prune=prune,
             advance=bar.update,
         )
     click.echo(
         f"published {done.quads} quads in {done.graphs} graphs to {where} in {done.seconds:.1f} s "
         f"({done.rate:,.0f} quads/s, {done.requests} requests)"
+        + (f"; dropped {done.dropped} stale graphs" if prune else "")
     )
 
 

@@ -9,6 +9,11 @@ the graph of the same name on the service, so publishing twice leaves the same d
   per batch, ``DROP SILENT GRAPH`` then ``INSERT DATA`` for the graphs it starts.
 
 Requests run ``parallel`` at a time; the parts of one graph are sent in order.
+
+With ``prune``, graphs the service holds under the graph's own namespace
+(``https://w3id.org/llmkg/``) that the store no longer has (fact graphs of changed or removed
+facts) are dropped afterwards: ``DELETE ?graph=IRI``, or ``DROP SILENT GRAPH``. Graphs outside
+the namespace are never touched.
 """
 
 from __future__ import annotations
@@ -25,12 +30,14 @@ import httpx
 import pyoxigraph as ox
 
 from kg.errors import KGError
-from kg.remote import Endpoint, check_response, redact, send
+from kg.remote import Endpoint, RemoteStore, check_response, redact, send
 
 logger = logging.getLogger(__name__)
 
 Via = Literal["gsp", "update"]
 Graph = ox.NamedNode | ox.BlankNode | ox.DefaultGraph
+NAMESPACE = "https://w3id.org/llmkg/"
+"""The namespace of every graph a build makes; ``prune`` drops stale graphs only in it."""
 
 
 class PublishError(KGError):
@@ -51,12 +58,13 @@ class Part:
 
 @dataclass(frozen=True)
 class Published:
-    """What a publish sent: quads, graphs, requests and the seconds it took."""
+    """What a publish sent: quads, graphs, requests, stale graphs dropped and the seconds it took."""
 
     quads: int
     graphs: int
     requests: int
     seconds: float
+    dropped: int = 0
 
     @property
     def rate(self) -> float:
@@ -175,6 +183,31 @@ class _Sender:
         self.via = via
         self.client = endpoint.client(timeout=timeout)
 
+    def drop(self, graphs: list[ox.NamedNode]) -> None:
+        """Drop ``graphs`` on the service: one ``DELETE`` each, or one SPARQL Update for all."""
+        if self.via == "update":
+            drops = "".join(f"DROP SILENT GRAPH {g} ;\n" for g in graphs).removesuffix(" ;\n")
+            self._send(
+                self.client.build_request(
+                    "POST",
+                    self.url,
+                    content=drops.encode(),
+                    headers={"Content-Type": "application/sparql-update"},
+                )
+            )
+            return
+        for graph in graphs:
+            url = httpx.URL(self.url).copy_merge_params({"graph": graph.value})
+            self._send(self.client.build_request("DELETE", url))
+
+    def _send(self, message: httpx.Request) -> None:
+        response = send(self.client, message)
+        try:
+            check_response(response, self.url)
+        except KGError as exc:
+            hint = "; a smaller --batch may help" if self.via == "update" else ""
+            raise PublishError(f"{exc}{hint}") from None
+
     def __call__(self, request: list[Part]) -> int:
         if self.via == "update":
             message = self.client.build_request(
@@ -194,13 +227,35 @@ class _Sender:
                 content=_ntriples(part.triples),
                 headers={"Content-Type": "application/n-triples"},
             )
-        response = send(self.client, message)
-        try:
-            check_response(response, self.url)
-        except KGError as exc:
-            hint = "; a smaller --batch may help" if self.via == "update" else ""
-            raise PublishError(f"{exc}{hint}") from None
+        self._send(message)
         return sum(len(p.triples) for p in request)
+
+
+def stale_graphs(store: ox.Store, endpoint: Endpoint) -> list[ox.NamedNode]:
+    """Graphs of the service in ``NAMESPACE`` that ``store`` does not have, in IRI order.
+
+    Raises
+    ------
+    PublishError
+        If ``endpoint`` has no query URL to list the service's graphs with.
+    """
+    if not endpoint.query_url:
+        raise PublishError(
+            "--prune lists the service's graphs over SPARQL: set LLMKG_STORE_URL to its query URL"
+        )
+    local = set(store.named_graphs())
+    remote = RemoteStore(endpoint)
+    try:
+        return sorted(
+            (
+                g
+                for g in remote.named_graphs()
+                if isinstance(g, ox.NamedNode) and g.value.startswith(NAMESPACE) and g not in local
+            ),
+            key=str,
+        )
+    finally:
+        remote.close()
 
 
 def publish(
@@ -211,6 +266,7 @@ def publish(
     batch: int = 1_000,
     parallel: int = 4,
     timeout: float = 300.0,
+    prune: bool = False,
     advance: Callable[[int], None] = lambda n: None,
 ) -> Published:
     """Publish every graph of ``store`` to the service at ``endpoint``, replacing its graphs.
@@ -230,6 +286,9 @@ def publish(
         Requests in flight at once.
     timeout
         Seconds one request may take.
+    prune
+        Then drop the service's graphs in ``NAMESPACE`` that ``store`` does not have (needs
+        ``endpoint.query_url`` to list them).
     advance
         Called with the number of quads each request delivered, for a progress bar.
 
@@ -247,6 +306,7 @@ def publish(
     if batch < 1 or parallel < 1:
         raise PublishError("--batch and --parallel must be at least 1")
     sender = _Sender(endpoint, via, timeout)
+    stale = stale_graphs(store, endpoint) if prune else []
     start = time.perf_counter()
     quads = graphs = requests = 0
     inflight: deque[Future[int]] = deque()
@@ -268,16 +328,20 @@ def publish(
                     quads += collect()
             while inflight:
                 quads += collect()
+        for i in range(0, len(stale), batch):
+            sender.drop(stale[i : i + batch])
     finally:
         sender.client.close()
-    published = Published(quads, graphs, requests, time.perf_counter() - start)
+    published = Published(quads, graphs, requests, time.perf_counter() - start, len(stale))
     logger.info(
-        "published %d quads in %d graphs to %s in %.1f s (%.0f quads/s, %d requests)",
+        "published %d quads in %d graphs to %s in %.1f s (%.0f quads/s, %d requests), "
+        "dropped %d stale graphs",
         quads,
         graphs,
         redact(sender.url),
         published.seconds,
         published.rate,
         requests,
+        len(stale),
     )
     return published

@@ -64,6 +64,37 @@ def test_publishing_twice_leaves_the_same_data(
     assert quads_of(server) == expected
 
 
+@pytest.mark.parametrize("via", ["gsp", "update"])
+def test_prune_drops_stale_graphs_of_the_namespace_only(
+    local: ox.Store, server: Server, via: str
+) -> None:
+    endpoint = Endpoint(query_url=server.query, update_url=server.update, gsp_url=server.gsp)
+    httpx.post(  # a fact graph a data change removed, and a graph someone else keeps there
+        server.update,
+        content="INSERT DATA { GRAPH <https://w3id.org/llmkg/id/fact/model/gone/0123456789ab> "
+        "{ <urn:x:s> <urn:x:p> 1 } GRAPH <http://example.org/theirs> { <urn:x:s> <urn:x:p> 2 } }",
+        headers={"Content-Type": "application/sparql-update"},
+    ).raise_for_status()
+    kept = publish(local, endpoint, via=via)  # type: ignore[arg-type]
+    assert kept.dropped == 0
+    assert len(quads_of(server)) == 2470 + 2
+    pruned = publish(local, endpoint, via=via, prune=True)  # type: ignore[arg-type]
+    assert pruned.dropped == 1
+    theirs = ox.Quad(
+        ox.NamedNode("urn:x:s"),
+        ox.NamedNode("urn:x:p"),
+        ox.Literal(2),
+        ox.NamedNode("http://example.org/theirs"),
+    )
+    assert quads_of(server) == set(local) | {theirs}
+    assert publish(local, endpoint, via=via, prune=True).dropped == 0  # type: ignore[arg-type]
+
+
+def test_prune_needs_a_query_url(local: ox.Store, server: Server) -> None:
+    with pytest.raises(PublishError, match=r"^--prune lists the service's graphs over SPARQL: set"):
+        publish(local, Endpoint(gsp_url=server.gsp), prune=True)
+
+
 def test_parts_split_large_graphs_and_requests_pack_small_ones(local: ox.Store) -> None:
     split = list(parts(local, 500))
     ontology = [p for p in split if str(p.graph) == "<https://w3id.org/llmkg/ns>"]

@@ -61,6 +61,9 @@ def by_value(term: object) -> object:
     return term
 
 
+STALE = ox.NamedNode("https://w3id.org/llmkg/id/fact/model/gone/0123456789ab")
+
+
 def ours(store: ox.Store | RemoteStore) -> set[tuple[object, ...]]:
     return {
         tuple(by_value(t) for t in (q.subject, q.predicate, q.object, q.graph_name))
@@ -75,9 +78,14 @@ def test_publishing_twice_leaves_the_same_data(
 ) -> None:
     local = open_read_only(ensure_store(fixture_settings).path)
     remote = RemoteStore(endpoint)
+    stale = ox.Quad(STALE, STALE, ox.Literal(1), STALE)
+    before = ox.Store()
+    before.extend([*local, stale])
     try:
+        publish(before, endpoint, via=via, batch=500)  # type: ignore[arg-type]
+        assert stale in set(remote)
         for _ in range(2):
-            published = publish(local, endpoint, via=via, batch=500)  # type: ignore[arg-type]
+            published = publish(local, endpoint, via=via, batch=500, prune=True)  # type: ignore[arg-type]
             assert (published.quads, published.graphs) == (2470, 20)
             assert ours(remote) == ours(local)
     finally:
