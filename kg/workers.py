@@ -185,6 +185,11 @@ class QueryPool:
         """Workers alive and idle or busy (not being replaced)."""
         return sum(1 for w in self._all if w.process.is_alive())
 
+    @property
+    def busy(self) -> int:
+        """Workers running a query now."""
+        return len(self._all) - self._idle.qsize()
+
     async def run(self, job: Job) -> Answer:
         """Run ``job`` in a worker and return its answer.
 

@@ -60,6 +60,13 @@ def all_workers_ready(url: str, workers: int = 2) -> None:
         time.sleep(0.05)
 
 
+def wait_until_queued(url: str, waiting: int) -> None:
+    deadline = time.monotonic() + 5
+    while httpx.get(f"{url}/readyz").json().get("waiting") != waiting:
+        assert time.monotonic() < deadline, f"{waiting} requests did not queue in 5 s"
+        time.sleep(0.02)
+
+
 def ask(url: str) -> float:
     start = time.monotonic()
     response = httpx.get(f"{url}/sparql", params={"query": "ASK { ?s ?p ?o }"}, timeout=30)
@@ -121,7 +128,7 @@ def test_full_queue_answers_503_with_retry_after(url: str) -> None:
             pool.submit(httpx.get, f"{url}/sparql", params={"query": CARTESIAN}, timeout=30)
             for _ in range(4)
         ]
-        time.sleep(0.5)  # two run, two wait: the queue is full
+        wait_until_queued(url, 2)  # two run, two wait: the queue is full
         response = httpx.get(f"{url}/sparql", params={"query": "ASK {}"}, timeout=30)
         statuses = sorted(f.result().status_code for f in slow)
     assert response.status_code == 503

@@ -157,6 +157,8 @@ def test_service_description_and_readiness(base_url: str, remote_url: str) -> No
     assert httpx.get(f"{remote_url}/readyz").json() == {
         "status": "ready",
         "workers": 2,
+        "busy": 0,
+        "waiting": 0,
         "quads": 2470,
     }
 

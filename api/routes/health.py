@@ -25,7 +25,11 @@ def healthz() -> dict[str, str]:
     },
 )
 def readyz(request: Request) -> JSONResponse:
-    """Query workers are alive, the store answers, and the search index is built; else 503."""
+    """Query workers are alive, the store answers, and the search index is built; else 503.
+
+    When ready: the live workers, how many run a query, how many requests wait for one, and
+    the quads in the store.
+    """
     state = request.app.state
     not_ready = None
     if state.pool.ready == 0:
@@ -39,4 +43,13 @@ def readyz(request: Request) -> JSONResponse:
             not_ready = str(exc)
     if not_ready:
         return problem(request, 503, "Not ready", not_ready, headers={"Retry-After": "1"})
-    return JSONResponse({"status": "ready", "workers": state.pool.ready, "quads": state.warm.quads})
+    pool = state.pool
+    return JSONResponse(
+        {
+            "status": "ready",
+            "workers": pool.ready,
+            "busy": pool.busy,
+            "waiting": pool.waiting,
+            "quads": state.warm.quads,
+        }
+    )
