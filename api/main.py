@@ -124,7 +124,14 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         if isinstance(store, RemoteStore):
             store.close()
 
-    app = FastAPI(title="open-llm-kg", version="0.1.0", description=DESCRIPTION, lifespan=lifespan)
+    app = FastAPI(
+        title="open-llm-kg",
+        version="0.1.0",
+        description=DESCRIPTION,
+        lifespan=lifespan,
+        docs_url=None,  # api.pages.api_docs serves /docs without a CDN
+        redoc_url=None,
+    )
     app.state.kg = kg
     app.state.warm = None  # set by warm_up
     app.state.pool = pool

@@ -113,6 +113,16 @@ def test_a_bad_query_is_shown_in_the_editor(page: Page) -> None:
     expect(page.get_by_label("Query", exact=True)).to_have_value("SELECT WHERE {")
 
 
+def test_api_docs_render_offline(page: Page, base_url: str) -> None:
+    requested: list[str] = []
+    page.on("request", lambda request: requested.append(request.url))
+    page.goto("/docs")
+    expect(page.locator('.opblock-summary-path >> text="/sparql"').first).to_be_visible()
+    shot(page, "docs")
+    assert requested
+    assert [url for url in requested if not url.startswith(base_url)] == []
+
+
 def test_keyboard_skip_link_and_focus(page: Page) -> None:
     page.goto("/id/model/chat-7b")
     page.keyboard.press("Tab")
