@@ -5,18 +5,16 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-import pyoxigraph as ox
 import pytest
 
 from kg.graph import KnowledgeGraph, build
 from kg.importers.run import ImportOutcome, import_catalogue
 from kg.importers.saved import read_manifest
-from kg.results import short
 from kg.settings import Settings
+from tests.solutions import run, select
 
 FIXTURES = Path(__file__).parent / "fixtures"
 CATALOGUES = FIXTURES / "catalogues"
-QUERIES = Settings().ontology_dir / "queries"
 ALIASES = "organizations:\n  stability-ai: [Stability AI, StabilityAI]\n"
 
 
@@ -43,17 +41,6 @@ def outcomes(settings: Settings) -> dict[str, ImportOutcome]:
 @pytest.fixture(scope="module")
 def kg(settings: Settings, outcomes: dict[str, ImportOutcome]) -> KnowledgeGraph:
     return build(settings)
-
-
-def select(kg: KnowledgeGraph, sparql: str) -> list[dict[str, str]]:
-    result = kg.query(sparql, prefixes=True)
-    assert isinstance(result, ox.QuerySolutions)
-    names = [v.value for v in result.variables]
-    return [{n: short(s[n]) for n in names} for s in result]
-
-
-def run(kg: KnowledgeGraph, name: str) -> list[dict[str, str]]:
-    return select(kg, (QUERIES / name).read_text(encoding="utf-8"))
 
 
 def test_counts_of_records_read_imported_and_skipped(

@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-import pyoxigraph as ox
 import pytest
 
 from kg.graph import KnowledgeGraph, build
 from kg.importers.run import ImportOutcome, import_catalogue
-from kg.results import short
 from kg.settings import ROOT, Settings
+from tests.solutions import run, select
 
 SHARED = ROOT.parent / "shared" / "thirdparty"
-QUERIES = Settings().ontology_dir / "queries"
 SNAPSHOTS = {"osai": "main-database", "mot": "model_openness_tool", "os-ai-map": "os-ai-map"}
 OSAI_BLOB = (
     "https://github.com/Language-Technology-Assessment/main-database/blob/"
@@ -37,17 +35,6 @@ def outcomes(settings: Settings) -> dict[str, ImportOutcome]:
 @pytest.fixture(scope="module")
 def kg(settings: Settings, outcomes: dict[str, ImportOutcome]) -> KnowledgeGraph:
     return build(settings)
-
-
-def select(kg: KnowledgeGraph, sparql: str) -> list[dict[str, str]]:
-    result = kg.query(sparql, prefixes=True)
-    assert isinstance(result, ox.QuerySolutions)
-    names = [v.value for v in result.variables]
-    return [{n: short(s[n]) for n in names} for s in result]
-
-
-def run(kg: KnowledgeGraph, name: str) -> list[dict[str, str]]:
-    return select(kg, (QUERIES / name).read_text(encoding="utf-8"))
 
 
 def test_record_counts(outcomes: dict[str, ImportOutcome]) -> None:

@@ -2,26 +2,16 @@
 
 from __future__ import annotations
 
-import pyoxigraph as ox
 import pytest
 
 from kg.graph import KnowledgeGraph, build
-from kg.results import short
 from kg.settings import Settings
-
-QUERIES = Settings().ontology_dir / "queries"
+from tests.solutions import QUERIES, run
 
 
 @pytest.fixture(scope="session")
 def real_kg() -> KnowledgeGraph:
     return build(Settings())
-
-
-def run(kg: KnowledgeGraph, name: str) -> list[dict[str, str]]:
-    result = kg.query((QUERIES / name).read_text(encoding="utf-8"))
-    assert isinstance(result, ox.QuerySolutions)
-    names = [v.value for v in result.variables]
-    return [{n: short(s[n]) for n in names} for s in result]
 
 
 def pick(rows: list[dict[str, str]], *columns: str) -> set[tuple[str, ...]]:
