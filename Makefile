@@ -46,7 +46,7 @@ chromium:
 			|| echo "chromium is not installable here: the browser tests will be skipped"; \
 	fi
 
-# Regenerate kg/namespace.py after changing ontology/llmkg.ttl.
+# Regenerate kg/schema/namespace.py after changing ontology/llmkg.ttl.
 namespace: $(VENV)/.installed
 	$(BIN)/python tools/gen_namespace.py
 

@@ -8,8 +8,8 @@ from typing import Annotated
 from fastapi import Depends, Request
 
 from kg.graph import KnowledgeGraph
-from kg.search import SearchIndex
-from kg.workers import WarmingUpError
+from kg.read.search import SearchIndex
+from kg.sparql.workers import WarmingUpError
 
 
 @dataclass(frozen=True)

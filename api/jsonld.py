@@ -8,9 +8,9 @@ from typing import Any
 import pyoxigraph as ox
 from fastapi import Request, Response
 
-from kg.dumps import to_jsonld
+from kg.compile.dumps import to_jsonld
 from kg.graph import KnowledgeGraph
-from kg.sparql import NotAcceptableError, negotiate
+from kg.sparql.protocol import NotAcceptableError, negotiate
 
 JSONLD = "application/ld+json"
 CONTEXT = {

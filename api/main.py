@@ -18,12 +18,12 @@ from api.deps import Warm
 from api.routes import catalog, entities, health, network, sparql
 from kg.errors import KGError
 from kg.graph import KnowledgeGraph
-from kg.network import to_networkx
-from kg.remote import Endpoint, RemoteStore, redact
-from kg.search import SearchIndex
+from kg.networks.projection import to_networkx
+from kg.read.search import SearchIndex
 from kg.settings import Settings
-from kg.store import ensure_store, open_store
-from kg.workers import QueryPool
+from kg.sparql.workers import QueryPool
+from kg.store.local import ensure_store, open_store
+from kg.store.remote import Endpoint, RemoteStore, redact
 
 logger = logging.getLogger(__name__)
 access = logging.getLogger("api.access")

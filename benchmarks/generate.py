@@ -23,7 +23,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from kg.rdf import ontology_quads  # noqa: E402
+from kg.compile.rdf import ontology_quads  # noqa: E402
 
 ID = "https://w3id.org/llmkg/id/"
 NS = "https://w3id.org/llmkg/ns#"

@@ -25,10 +25,10 @@ import pyoxigraph as ox
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from kg.publish import publish
-from kg.remote import Endpoint
 from kg.settings import Settings
-from kg.store import ensure_store, open_read_only
+from kg.store.local import ensure_store, open_read_only
+from kg.store.publish import publish
+from kg.store.remote import Endpoint
 from tests.triplestores import Server, oxigraph, virtuoso
 
 LLMKG = "https://w3id.org/llmkg/"

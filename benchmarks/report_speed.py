@@ -5,7 +5,7 @@
 
 Builds the real projection from data/, scales its mix of kinds and relations up to a
 synthetic projection (benchmarks/synthetic.py), times the whole report, then times every
-metric of kg.analytics on each collaboration network next to the same metric in igraph
+metric of kg.networks.metrics on each collaboration network next to the same metric in igraph
 (the reference peer; GPL, so only here). Ours include reading the networkx graph; igraph's
 are given without and with its own conversion from networkx. ``--networkx`` also times
 networkx itself on PageRank and eigenvector. Prints Markdown for docs/benchmarks.md.
@@ -27,9 +27,9 @@ import networkx as nx
 import numpy as np
 
 from benchmarks.synthetic import synthetic_projection
-from kg import analytics
 from kg.graph import build
-from kg.reports import Analysis, write_report
+from kg.networks import metrics
+from kg.report.write import Analysis, write_report
 from kg.settings import Settings
 
 
@@ -48,7 +48,7 @@ def to_igraph(H: nx.Graph) -> tuple[ig.Graph, list[str]]:
 
 
 def igraph_closeness(g: ig.Graph, sources: list[int] | None) -> list[float]:
-    """The estimator of kg.scale.sampled_closeness, with igraph's BFS."""
+    """The estimator of kg.networks.large.sampled_closeness, with igraph's BFS."""
     n = g.vcount()
     if sources is None:
         membership = np.array(g.connected_components().membership)
@@ -88,33 +88,33 @@ def peers(
 ) -> dict[str, tuple[Callable[[], Any], Callable[[], Any]]]:
     """Metric -> (ours, igraph's)."""
     H = a.H
-    chosen = analytics.sources(H, None)
+    chosen = metrics.sources(H, None)
     index = {n: i for i, n in enumerate(nodes)}
     ids = None if chosen is None else [index[s] for s in chosen]
     return {
-        "degree": (lambda: analytics.degree(H), lambda: g.degree()),
+        "degree": (lambda: metrics.degree(H), lambda: g.degree()),
         "weighted_degree": (
-            lambda: analytics.weighted_degree(H),
+            lambda: metrics.weighted_degree(H),
             lambda: g.strength(weights="weight"),
         ),
-        "betweenness": (lambda: analytics.betweenness(H), lambda: igraph_betweenness(g, ids)),
-        "closeness": (lambda: analytics.closeness(H), lambda: igraph_closeness(g, ids)),
+        "betweenness": (lambda: metrics.betweenness(H), lambda: igraph_betweenness(g, ids)),
+        "closeness": (lambda: metrics.closeness(H), lambda: igraph_closeness(g, ids)),
         "eigenvector": (
-            lambda: analytics.eigenvector(H),
+            lambda: metrics.eigenvector(H),
             lambda: g.eigenvector_centrality(weights="weight", scale=False),
         ),
         "pagerank": (
-            lambda: analytics.pagerank(H),
-            lambda: g.pagerank(weights="weight", damping=analytics.ALPHA),
+            lambda: metrics.pagerank(H),
+            lambda: g.pagerank(weights="weight", damping=metrics.ALPHA),
         ),
         "communities": (
-            lambda: analytics.communities(H),
+            lambda: metrics.communities(H),
             lambda: g.community_leiden(
                 objective_function="modularity", weights="weight", n_iterations=2
             ),
         ),
         "bridges, articulation points": (
-            lambda: (analytics.bridges(H), analytics.articulation_points(H)),
+            lambda: (metrics.bridges(H), metrics.articulation_points(H)),
             lambda: (g.bridges(), g.articulation_points()),
         ),
     }
@@ -180,7 +180,7 @@ def main() -> None:
         print("\n## networkx itself\n\n| network | metric | networkx (s) |\n|---|---|---|")
         for a in analyses:
             for metric in ("pagerank", "eigenvector"):
-                t, _ = timed(lambda a=a, m=metric: analytics.METRICS[m](a.H, backend="networkx"))
+                t, _ = timed(lambda a=a, m=metric: metrics.METRICS[m](a.H, backend="networkx"))
                 print(f"| {a.name} | {metric} | {t:.2f} |")
 
 

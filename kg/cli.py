@@ -15,7 +15,8 @@ from typing import Any, ParamSpec, TypeVar
 import click
 import uvicorn
 
-from kg.dumps import write_build
+from kg.compile.dumps import write_build
+from kg.compile.load import load_records
 from kg.errors import CatalogueError, KGError, RecordError, ShapeError
 from kg.graph import build as build_graph_from
 from kg.importers.aliases import load_aliases
@@ -27,18 +28,17 @@ from kg.importers.run import (
     remove_catalogue,
 )
 from kg.importers.saved import read_manifest
-from kg.load import load_records
-from kg.publish import Via
-from kg.publish import publish as publish_graph
-from kg.publish import target as publish_target
-from kg.records import KINDS
-from kg.remote import Endpoint, RemoteStore, redact
-from kg.reports import write_report
-from kg.results import format_result, render_table
+from kg.read.summary import fact_counts, summary
+from kg.report.write import write_report
+from kg.schema.records import KINDS
+from kg.schema.vocabulary import load_vocabulary
 from kg.settings import Settings
-from kg.store import ensure_store, load_files, open_read_only
-from kg.summary import fact_counts, summary
-from kg.vocabulary import load_vocabulary
+from kg.sparql.results import format_result, render_table
+from kg.store.local import ensure_store, load_files, open_read_only
+from kg.store.publish import Via
+from kg.store.publish import publish as publish_graph
+from kg.store.publish import target as publish_target
+from kg.store.remote import Endpoint, RemoteStore, redact
 
 P = ParamSpec("P")
 R = TypeVar("R")

@@ -63,7 +63,7 @@ class NotFoundError(KGError):
 
 
 class ParameterError(KGError):
-    """An unknown network, metric, kind, phase or confidence was asked for (kg.analytics)."""
+    """An unknown network, metric, kind, phase or confidence was asked for (kg.networks.metrics)."""
 
     title = "Invalid parameter"
     status = 422

@@ -11,16 +11,16 @@ from dataclasses import dataclass
 import pyoxigraph as ox
 from networkx import MultiDiGraph
 
+from kg.compile.load import load_records, references
+from kg.compile.rdf import build_graph
+from kg.compile.shapes import check_shapes
 from kg.errors import NotFoundError, query_error
 from kg.importers.saved import ImportedCatalogue, load_imports
-from kg.load import load_records, references
-from kg.network import to_networkx
-from kg.rdf import build_graph
-from kg.records import Record
-from kg.remote import RemoteStore
+from kg.networks.projection import to_networkx
+from kg.schema.records import Record
+from kg.schema.vocabulary import PREFIXES, load_vocabulary
 from kg.settings import Settings
-from kg.shapes import check_shapes
-from kg.vocabulary import PREFIXES, load_vocabulary
+from kg.store.remote import RemoteStore
 
 logger = logging.getLogger(__name__)
 
@@ -31,7 +31,7 @@ __all__ = ["PREFIXES", "KnowledgeGraph", "QueryResult", "build"]
 @dataclass(frozen=True)
 class KnowledgeGraph:
     """The built graph: validated records, their RDF store, its networkx projection and the
-    imported catalogues. Read-only once built; ``nx`` is :func:`kg.network.to_networkx` of
+    imported catalogues. Read-only once built; ``nx`` is :func:`kg.networks.projection.to_networkx` of
     ``rdf``."""
 
     records: Mapping[tuple[str, str], Record]

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pyoxigraph as ox
 
 from kg.graph import KnowledgeGraph
-from kg.results import short
 from kg.settings import Settings
+from kg.sparql.results import short
 
 QUERIES = Settings().ontology_dir / "queries"
 

@@ -12,17 +12,17 @@ from collections.abc import Callable
 import networkx as nx
 import pytest
 
-from kg import analytics, scale
-from kg.analytics import (
+from kg.errors import NotFoundError, ParameterError
+from kg.graph import KnowledgeGraph
+from kg.networks import large, metrics
+from kg.networks.metrics import (
     Collaborator,
     GovernanceRow,
     Ranked,
     centrality_table,
     collaborators,
 )
-from kg.errors import NotFoundError, ParameterError
-from kg.graph import KnowledgeGraph
-from kg.network import SharedItem, actor_artifact_network, actor_network
+from kg.networks.projection import SharedItem, actor_artifact_network, actor_network
 
 ACME, OPENLAB, HPC = "organization/acme", "organization/openlab", "organization/hpc-center"
 SQRT34 = math.sqrt(34)
@@ -57,41 +57,41 @@ def barbell() -> nx.Graph:
 def test_metric_by_hand(
     path: nx.Graph, metric: str, expected: dict[str, float], backend: str
 ) -> None:
-    values = analytics.METRICS[metric](path, backend=backend)
+    values = metrics.METRICS[metric](path, backend=backend)
     assert values == pytest.approx(expected, abs=1e-5)
 
 
 @pytest.mark.parametrize("backend", ["networkx", "compiled"])
 def test_communities_bridges_and_articulation_points_by_hand(backend: str) -> None:
     H = barbell()
-    parts = analytics.communities(H, backend=backend)  # type: ignore[arg-type]
+    parts = metrics.communities(H, backend=backend)  # type: ignore[arg-type]
     assert parts == [["a", "b", "c"], ["d", "e", "f"]]
     # m = 7; each side: 3 inner links, degree sum 7: Q = 2 (3/7 - (7/14)^2) = 5/14
-    assert analytics.modularity(H, parts) == pytest.approx(5 / 14)
-    assert analytics.bridges(H, backend=backend) == [("c", "d")]  # type: ignore[arg-type]
-    assert analytics.articulation_points(H, backend=backend) == ["c", "d"]  # type: ignore[arg-type]
+    assert metrics.modularity(H, parts) == pytest.approx(5 / 14)
+    assert metrics.bridges(H, backend=backend) == [("c", "d")]  # type: ignore[arg-type]
+    assert metrics.articulation_points(H, backend=backend) == ["c", "d"]  # type: ignore[arg-type]
 
 
 def test_the_fixture_path_is_one_community_cut_at_acme(path: nx.Graph) -> None:
     # Any split of a 3-node path has negative modularity here: (4/5 - 0.81) - 0.01 < 0
-    assert analytics.communities(path) == [[ACME, HPC, OPENLAB]]
-    assert analytics.bridges(path) == [(ACME, HPC), (ACME, OPENLAB)]
-    assert analytics.articulation_points(path) == [ACME]
+    assert metrics.communities(path) == [[ACME, HPC, OPENLAB]]
+    assert metrics.bridges(path) == [(ACME, HPC), (ACME, OPENLAB)]
+    assert metrics.articulation_points(path) == [ACME]
 
 
 def test_centralization_and_governance_by_hand(fixture_kg: KnowledgeGraph, path: nx.Graph) -> None:
-    assert analytics.centralization(nx.star_graph(5)) == 1.0
-    assert analytics.centralization(nx.cycle_graph(6)) == 0.0
-    assert analytics.centralization(path) == 1.0
+    assert metrics.centralization(nx.star_graph(5)) == 1.0
+    assert metrics.centralization(nx.cycle_graph(6)) == 0.0
+    assert metrics.centralization(path) == 1.0
     # Alpha (single company) ties Acme (developer) and Open Lab (partner), linked once
-    assert analytics.governance_table(fixture_kg.nx, path) == [
+    assert metrics.governance_table(fixture_kg.nx, path) == [
         GovernanceRow("single-company", 1, 2, 1, 1.0, 0.0)
     ]
 
 
 def test_ranking_shares_ranks_between_equal_values() -> None:
     H = nx.Graph([("x", "y"), ("y", "z")])
-    rows = analytics.ranking(H, {"x": 1.0, "y": 3.0, "z": 1.0})
+    rows = metrics.ranking(H, {"x": 1.0, "y": 3.0, "z": 1.0})
     assert [(r.node, r.rank) for r in rows] == [("y", 1), ("x", 2), ("z", 2)]
 
 
@@ -172,9 +172,9 @@ def karate() -> nx.Graph:
     return nx.relabel_nodes(nx.karate_club_graph(), str)
 
 
-@pytest.mark.parametrize("metric", list(analytics.METRICS))
+@pytest.mark.parametrize("metric", list(metrics.METRICS))
 def test_compiled_path_agrees_with_networkx(fixture_kg: KnowledgeGraph, metric: str) -> None:
-    compute: Callable[..., dict[str, float]] = analytics.METRICS[metric]
+    compute: Callable[..., dict[str, float]] = metrics.METRICS[metric]
     for H in [*fixture_networks(fixture_kg), karate()]:
         reference = compute(H, backend="networkx")
         assert compute(H, backend="compiled") == pytest.approx(reference, abs=1e-4)
@@ -183,7 +183,7 @@ def test_compiled_path_agrees_with_networkx(fixture_kg: KnowledgeGraph, metric: 
 @pytest.mark.parametrize("samples", [3, 10, 20])
 def test_sampled_betweenness_and_closeness_agree(samples: int) -> None:
     H = karate()
-    for metric in (analytics.betweenness, analytics.closeness):
+    for metric in (metrics.betweenness, metrics.closeness):
         reference = metric(H, samples=samples, backend="networkx")
         assert metric(H, samples=samples, backend="compiled") == pytest.approx(reference, abs=1e-9)
 
@@ -191,19 +191,19 @@ def test_sampled_betweenness_and_closeness_agree(samples: int) -> None:
 def test_sampling_every_node_is_exact() -> None:
     H = karate()
     H.add_edges_from([("x", "y"), ("y", "z")])  # a second component
-    exact = analytics.betweenness(H, backend="networkx")
-    assert scale.betweenness(H, list(H)) == pytest.approx(exact, abs=1e-12)
-    exact = analytics.closeness(H, backend="networkx")
-    assert scale.closeness(H, list(H)) == pytest.approx(exact, abs=1e-12)
+    exact = metrics.betweenness(H, backend="networkx")
+    assert large.betweenness(H, list(H)) == pytest.approx(exact, abs=1e-12)
+    exact = metrics.closeness(H, backend="networkx")
+    assert large.closeness(H, list(H)) == pytest.approx(exact, abs=1e-12)
 
 
 def test_small_components_without_two_sources_are_exact() -> None:
     H = nx.relabel_nodes(nx.path_graph(30), str)
     H.add_edges_from([("x", "y"), ("y", "z")])
-    chosen = analytics.sources(H, 4, seed=1)
+    chosen = metrics.sources(H, 4, seed=1)
     assert chosen is not None
     assert not {"x", "y", "z"} & set(chosen)
-    values = analytics.closeness(H, samples=4, seed=1, backend="compiled")
+    values = metrics.closeness(H, samples=4, seed=1, backend="compiled")
     exact = nx.closeness_centrality(H)
     assert [values[n] for n in "xyz"] == pytest.approx([exact[n] for n in "xyz"])
 
@@ -211,18 +211,18 @@ def test_small_components_without_two_sources_are_exact() -> None:
 def test_communities_agree_on_the_fixture_networks(fixture_kg: KnowledgeGraph) -> None:
     actor, actor_artifact, two_triangles = fixture_networks(fixture_kg)
     for H in (actor, two_triangles):
-        expected = analytics.communities(H, backend="networkx")
-        assert analytics.communities(H, backend="compiled") == expected
+        expected = metrics.communities(H, backend="networkx")
+        assert metrics.communities(H, backend="compiled") == expected
     # Two partitions of the bipartite network tie at the best modularity, 10/49
-    louvain = analytics.communities(actor_artifact, backend="networkx")
-    leiden = analytics.communities(actor_artifact, backend="compiled")
-    assert analytics.modularity(actor_artifact, louvain) == pytest.approx(10 / 49)
-    assert analytics.modularity(actor_artifact, leiden) == pytest.approx(10 / 49)
+    louvain = metrics.communities(actor_artifact, backend="networkx")
+    leiden = metrics.communities(actor_artifact, backend="compiled")
+    assert metrics.modularity(actor_artifact, louvain) == pytest.approx(10 / 49)
+    assert metrics.modularity(actor_artifact, leiden) == pytest.approx(10 / 49)
 
 
 def test_unknown_backend() -> None:
     with pytest.raises(ParameterError, match=r"^unknown backend 'igraph'"):
-        analytics.pagerank(barbell(), backend="igraph")  # type: ignore[arg-type]
+        metrics.pagerank(barbell(), backend="igraph")  # type: ignore[arg-type]
 
 
 @pytest.mark.parametrize("backend", ["networkx", "compiled"])
@@ -230,12 +230,12 @@ def test_component_count(backend: str) -> None:
     H = barbell()
     H.add_edge("x", "y")
     H.add_node("z")
-    assert analytics.component_count(H, backend=backend) == 3  # type: ignore[arg-type]
+    assert metrics.component_count(H, backend=backend) == 3  # type: ignore[arg-type]
 
 
 def test_conversions_are_reused_only_within_the_context() -> None:
     H = karate()
-    assert scale.edge_list(H) is not scale.edge_list(H)
-    with scale.reusing_conversions():
-        assert scale.edge_list(H) is scale.edge_list(H)
-    assert scale.edge_list(H) == scale.edge_list(H)
+    assert large.edge_list(H) is not large.edge_list(H)
+    with large.reusing_conversions():
+        assert large.edge_list(H) is large.edge_list(H)
+    assert large.edge_list(H) == large.edge_list(H)

@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
+from kg.compile.load import read_yaml
 from kg.graph import KnowledgeGraph, build
-from kg.load import read_yaml
-from kg.records import DIRECTORIES, ProjectRecord
+from kg.schema.records import DIRECTORIES, ProjectRecord
 from kg.settings import Settings
 
 FILES = sorted(Settings().data_dir.glob("*/*.yaml"))

@@ -9,8 +9,8 @@ import pyoxigraph as ox
 import pytest
 from rdflib import Graph
 
-from kg import dumps
-from kg.dumps import OUTPUTS, write_build
+from kg.compile import dumps
+from kg.compile.dumps import OUTPUTS, write_build
 from kg.graph import KnowledgeGraph, build
 from kg.settings import Settings
 

@@ -12,14 +12,14 @@ import pytest
 from click.testing import CliRunner
 
 from kg.cli import main
+from kg.compile.rdf import build_graph, entity, iri
 from kg.errors import CatalogueError, ShapeError
 from kg.importers.catalogue import Report
 from kg.importers.facts import RecordFacts
 from kg.importers.osai import CATALOGUE as OSAI
 from kg.importers.run import keep_conforming
 from kg.importers.saved import load_imports, read_manifest
-from kg.namespace import LLMKG
-from kg.rdf import build_graph, entity, iri
+from kg.schema.namespace import LLMKG
 from kg.settings import Settings
 
 CATALOGUES = Path(__file__).parent / "fixtures" / "catalogues"
@@ -145,8 +145,8 @@ def test_a_broken_manifest_is_reported(tmp_path: Path) -> None:
 
 
 def test_records_that_break_a_shape_are_left_out(fixture_settings: Settings) -> None:
-    from kg.load import load_records
-    from kg.vocabulary import load_vocabulary
+    from kg.compile.load import load_records
+    from kg.schema.vocabulary import load_vocabulary
 
     records = load_records(
         fixture_settings.data_dir, load_vocabulary(fixture_settings.ontology_dir)

@@ -13,7 +13,7 @@ from kg.errors import RecordError
 from kg.importers.aliases import AliasTable, load_aliases
 from kg.importers.names import name_key
 from kg.importers.resolve import Resolver
-from kg.records import LicenseRecord, OrganizationRecord
+from kg.schema.records import LicenseRecord, OrganizationRecord
 
 SLUG = re.compile(r"^[a-z0-9][a-z0-9.-]*$")
 SPELLINGS = st.text(alphabet="abcXYZ019 -_./", min_size=1, max_size=30)

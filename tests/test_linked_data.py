@@ -10,7 +10,7 @@ import pyoxigraph as ox
 import pytest
 
 from kg.graph import KnowledgeGraph
-from kg.vocabulary import ID
+from kg.schema.vocabulary import ID
 
 CHAT = f"{ID}model/chat-7b"
 FORMATS = {

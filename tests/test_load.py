@@ -6,10 +6,10 @@ from pathlib import Path
 
 import pytest
 
+from kg.compile.load import load_records
 from kg.errors import RecordError
-from kg.load import load_records
+from kg.schema.vocabulary import load_vocabulary
 from kg.settings import Settings
-from kg.vocabulary import load_vocabulary
 
 VOCABULARY = load_vocabulary(Settings().ontology_dir)
 MODEL = """id: broken-7b

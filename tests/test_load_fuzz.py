@@ -15,10 +15,10 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from kg.compile.load import load_records
 from kg.errors import RecordError
-from kg.load import load_records
+from kg.schema.vocabulary import load_vocabulary
 from kg.settings import Settings
-from kg.vocabulary import load_vocabulary
 from tests.conftest import FIXTURES
 
 VOCABULARY = load_vocabulary(Settings().ontology_dir)

@@ -1,4 +1,4 @@
-"""kg/namespace.py is generated from ontology/llmkg.ttl and must stay in sync with it."""
+"""kg/schema/namespace.py is generated from ontology/llmkg.ttl and must stay in sync with it."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from pathlib import Path
 from rdflib import Graph, URIRef
 from rdflib.namespace import OWL, RDF, RDFS, SDO
 
-from kg.namespace import LLMKG
+from kg.schema.namespace import LLMKG
 from kg.settings import ROOT, Settings
 
 ONTOLOGY = Settings().ontology_dir / "llmkg.ttl"
@@ -23,7 +23,7 @@ def test_namespace_module_is_the_generator_output() -> None:
     generator = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(generator)
     expected = generator.render(ONTOLOGY)
-    assert Path(ROOT / "kg" / "namespace.py").read_text(encoding="utf-8") == expected, (
+    assert Path(ROOT / "kg" / "schema" / "namespace.py").read_text(encoding="utf-8") == expected, (
         "run `make namespace`"
     )
 

@@ -15,9 +15,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from kg.compile.rdf import build_graph
 from kg.errors import ParameterError
 from kg.graph import KnowledgeGraph
-from kg.network import (
+from kg.networks.projection import (
     SharedItem,
     actor_artifact_network,
     actor_network,
@@ -27,8 +28,7 @@ from kg.network import (
     select_ties,
     to_networkx,
 )
-from kg.rdf import build_graph
-from kg.records import KINDS, ModelRecord, OrganizationRecord
+from kg.schema.records import KINDS, ModelRecord, OrganizationRecord
 from kg.settings import Settings
 
 ACME, OPENLAB, HPC = "organization/acme", "organization/openlab", "organization/hpc-center"

@@ -5,16 +5,16 @@ from __future__ import annotations
 import networkx as nx
 import pytest
 
-from kg import lookup, profile
-from kg.ego import ego_network
 from kg.errors import NotFoundError
 from kg.graph import KnowledgeGraph
+from kg.networks.ego import ego_network
+from kg.read import lookup, projects
 
 
 def test_project_artifacts_by_phase_and_path(fixture_kg: KnowledgeGraph) -> None:
     found = [
         (a.phase, a.artifact.id, a.relation, a.via.id if a.via else None, a.confidence)
-        for a in profile.project_artifacts(fixture_kg, "alpha")
+        for a in projects.project_artifacts(fixture_kg, "alpha")
     ]
     assert found == [
         ("post-training", "bench", "evaluated on", "chat-7b", "public-record"),
@@ -31,19 +31,19 @@ def test_unknown_project(fixture_kg: KnowledgeGraph) -> None:
     with pytest.raises(
         NotFoundError, match="no project with id 'alfa' \\(did you mean 'alpha'\\?\\)"
     ):
-        profile.project_artifacts(fixture_kg, "alfa")
+        projects.project_artifacts(fixture_kg, "alfa")
 
 
 def test_motivations_by_category(fixture_kg: KnowledgeGraph) -> None:
     facts = lookup.entity(fixture_kg, "project", "alpha").facts
-    groups = profile.by_category(facts, profile.motivation_categories(fixture_kg))
+    groups = projects.by_category(facts, projects.motivation_categories(fixture_kg))
     assert {k: [f.object.label for f in v] for k, v in groups.items()} == {
         "Technological motivations": ["Promoting open science"]
     }
 
 
 def test_governance_models_with_their_projects(fixture_kg: KnowledgeGraph) -> None:
-    models = profile.governance_models(fixture_kg)
+    models = projects.governance_models(fixture_kg)
     assert [(m.code, [p.id for p in m.projects]) for m in models] == [
         ("company-sponsored-grassroots", []),
         ("multi-organizational-research-institute", []),

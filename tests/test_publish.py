@@ -13,10 +13,10 @@ import pytest
 from click.testing import CliRunner
 
 from kg.cli import main
-from kg.publish import Part, PublishError, parts, publish, requests_of, update_text
-from kg.remote import Endpoint, RemoteStore
 from kg.settings import Settings
-from kg.store import ensure_store, open_read_only
+from kg.store.local import ensure_store, open_read_only
+from kg.store.publish import Part, PublishError, parts, publish, requests_of, update_text
+from kg.store.remote import Endpoint, RemoteStore
 from tests.triplestores import Server, oxigraph
 
 

@@ -7,9 +7,9 @@ import re
 import pyoxigraph as ox
 import pytest
 
+from kg.compile.rdf import Qualifiers, entity
 from kg.errors import NotFoundError, QueryError
 from kg.graph import KnowledgeGraph
-from kg.rdf import Qualifiers, entity
 
 
 def rows(kg: KnowledgeGraph, sparql: str) -> list[tuple[str, ...]]:

@@ -20,10 +20,10 @@ from click.testing import CliRunner
 
 from api.main import create_app
 from kg.cli import main
-from kg.publish import publish
-from kg.remote import Endpoint, RemoteStore, RemoteStoreError
 from kg.settings import Settings
-from kg.store import ensure_store, open_read_only
+from kg.store.local import ensure_store, open_read_only
+from kg.store.publish import publish
+from kg.store.remote import Endpoint, RemoteStore, RemoteStoreError
 from tests.server import free_port, serving
 from tests.test_limits import CARTESIAN
 from tests.triplestores import Server, oxigraph

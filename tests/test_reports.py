@@ -9,9 +9,9 @@ from pathlib import Path
 import networkx as nx
 import pytest
 
-from kg import charts
 from kg.graph import KnowledgeGraph, build
-from kg.reports import ReportError, write_report
+from kg.report import charts
+from kg.report.write import ReportError, write_report
 from kg.settings import Settings
 
 

@@ -8,10 +8,10 @@ from rdflib import OWL, RDF, Graph
 
 from kg.errors import NotFoundError
 from kg.graph import KnowledgeGraph
-from kg.ontology_doc import ontology_terms, ontology_triples
-from kg.resources import describe, resource, serialize
+from kg.read.ontology import ontology_terms, ontology_triples
+from kg.read.resources import describe, resource, serialize
+from kg.schema.vocabulary import ID
 from kg.settings import Settings
-from kg.vocabulary import ID
 
 
 def test_resource_of_a_place(fixture_kg: KnowledgeGraph) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
-from kg.search import Entry, SearchIndex
+from kg.read.search import Entry, SearchIndex
 
 slugs = st.from_regex(r"[a-z0-9][a-z0-9.-]{0,12}", fullmatch=True)
 labels = st.text(

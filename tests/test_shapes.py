@@ -5,12 +5,12 @@ from __future__ import annotations
 import pyoxigraph as ox
 import pytest
 
+from kg.compile.rdf import PROVENANCE_GRAPH, Qualifiers, entity, iri, provenance_quads
+from kg.compile.shapes import check_shapes
 from kg.errors import ShapeError
 from kg.graph import KnowledgeGraph
-from kg.namespace import LLMKG
-from kg.rdf import PROVENANCE_GRAPH, Qualifiers, entity, iri, provenance_quads
+from kg.schema.namespace import LLMKG
 from kg.settings import Settings
-from kg.shapes import check_shapes
 
 SHAPES = Settings().ontology_dir / "shapes.ttl"
 

@@ -13,7 +13,7 @@ import pytest
 
 from kg.errors import RecordError
 from kg.settings import Settings
-from kg.store import StoreError, ensure_store, load_files, open_read_only
+from kg.store.local import StoreError, ensure_store, load_files, open_read_only
 from tests.server import free_port
 
 TRIG = """@prefix ex: <http://example.org/> .

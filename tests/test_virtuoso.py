@@ -16,10 +16,10 @@ import pyoxigraph as ox
 import pytest
 
 from api.main import create_app
-from kg.publish import publish
-from kg.remote import Endpoint, RemoteStore
 from kg.settings import Settings
-from kg.store import ensure_store, open_read_only
+from kg.store.local import ensure_store, open_read_only
+from kg.store.publish import publish
+from kg.store.remote import Endpoint, RemoteStore
 from tests.server import serving
 from tests.test_remote import QUERIES, REST
 from tests.triplestores import VIRTUOSO, Server, virtuoso

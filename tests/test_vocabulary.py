@@ -1,4 +1,4 @@
-"""The closed vocabularies of kg/records.py are exactly the concepts of ontology/concepts.ttl."""
+"""The closed vocabularies of kg/schema/records.py are exactly the concepts of ontology/concepts.ttl."""
 
 from __future__ import annotations
 
@@ -8,11 +8,11 @@ import pytest
 import rdflib
 from rdflib.namespace import RDFS
 
-from kg import records
-from kg.namespace import LLMKG
-from kg.rdf import CLASSES
+from kg.compile.rdf import CLASSES
+from kg.schema import records
+from kg.schema.namespace import LLMKG
+from kg.schema.vocabulary import load_vocabulary
 from kg.settings import Settings
-from kg.vocabulary import load_vocabulary
 
 VOCABULARY = load_vocabulary(Settings().ontology_dir)
 

@@ -20,7 +20,7 @@ from rdflib.namespace import RDFS
 
 from api.main import create_app
 from kg.settings import ROOT, Settings
-from kg.store import load_files
+from kg.store.local import load_files
 from tests.server import serving
 
 SUITE = ROOT.parent / "shared" / "w3c-sparql11" / "protocol"

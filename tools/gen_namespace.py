@@ -1,4 +1,4 @@
-"""Generate kg/namespace.py from ontology/llmkg.ttl (``make namespace``).
+"""Generate kg/schema/namespace.py from ontology/llmkg.ttl (``make namespace``).
 
 The output follows rdflib's ``defined_namespace_creator`` (a DefinedNamespace with
 ``_fail = True``), without its timestamp so that the file is reproducible;
@@ -36,7 +36,7 @@ class LLMKG(DefinedNamespace):
 
 
 def render(ontology: Path) -> str:
-    """The source of kg/namespace.py for the ontology file ``ontology``."""
+    """The source of kg/schema/namespace.py for the ontology file ``ontology``."""
     g = Graph().parse(ontology)
     terms = sorted(
         {str(s) for s in g.subjects() if isinstance(s, URIRef) and str(s).startswith(NS)}
@@ -51,6 +51,6 @@ def render(ontology: Path) -> str:
 
 
 if __name__ == "__main__":
-    target = ROOT / "kg" / "namespace.py"
+    target = ROOT / "kg" / "schema" / "namespace.py"
     target.write_text(render(ROOT / "ontology" / "llmkg.ttl"), encoding="utf-8")
     sys.stdout.write(f"wrote {target}\n")

@@ -10,8 +10,8 @@ from fastapi import APIRouter, Query, Request, Response
 from api.deps import KG, Warmed
 from api.pages.render import PageRoute, page
 from api.pages.report import reports
-from kg import lookup, profile
-from kg.records import KINDS
+from kg.read import lookup, projects
+from kg.schema.records import KINDS
 
 router = APIRouter(route_class=PageRoute, include_in_schema=False)
 
@@ -33,7 +33,7 @@ def home(request: Request, kg: KG, warm: Warmed) -> Response:
         "links": warm.kg.nx.number_of_edges(),
         "quads": warm.quads,
         "central": central,
-        "models": profile.governance_models(kg),
+        "models": projects.governance_models(kg),
     }
     return page(request, "home.html", context)
 

@@ -13,7 +13,7 @@ from fastapi import APIRouter, Request, Response
 from api.pages.render import PageRoute, page
 from api.routes.sparql import named_queries, read_body, run_query
 from kg.errors import KGError, QueryError
-from kg.sparql import Answer, Dataset
+from kg.sparql.protocol import Answer, Dataset
 
 router = APIRouter(route_class=PageRoute, include_in_schema=False)
 

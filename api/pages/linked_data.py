@@ -17,15 +17,16 @@ from fastapi import APIRouter, Query, Request, Response
 
 from api.deps import KG, get_warm
 from api.pages.render import HTML, PageRoute, page
-from kg import ego, lookup, profile, resources
 from kg.errors import NotFoundError
 from kg.graph import KnowledgeGraph
-from kg.lookup import LinkFact, split_iri
-from kg.network import PHASES
-from kg.ontology_doc import ontology_terms, ontology_triples
-from kg.resources import RDF_TYPES, describe, serialize
-from kg.sparql import choose
-from kg.vocabulary import ID
+from kg.networks import ego
+from kg.networks.projection import PHASES
+from kg.read import lookup, projects, resources
+from kg.read.lookup import LinkFact, split_iri
+from kg.read.ontology import ontology_terms, ontology_triples
+from kg.read.resources import RDF_TYPES, describe, serialize
+from kg.schema.vocabulary import ID
+from kg.sparql.protocol import choose
 
 router = APIRouter(route_class=PageRoute, tags=["linked data"])
 
@@ -120,11 +121,11 @@ def _entity_page(request: Request, kg: KnowledgeGraph, kind: str, id_: str, here
     }
     if kind == "project":
         artifacts = defaultdict(list)
-        for item in profile.project_artifacts(kg, id_):
+        for item in projects.project_artifacts(kg, id_):
             artifacts[item.phase].append(item)
         context |= {
             "governance": [f for f in found.facts if f.relation == "governance_model"],
-            "motivations": profile.by_category(found.facts, profile.motivation_categories(kg)),
+            "motivations": projects.by_category(found.facts, projects.motivation_categories(kg)),
             "artifacts": [(p, artifacts[p]) for p in (*PHASES, None) if artifacts[p]],
         }
     return page(request, "entity.html", context, headers=_alternates(here))

@@ -18,13 +18,13 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.routing import APIRoute
 from fastapi.templating import Jinja2Templates
 
-from kg.dumps import compact_iri
-from kg.ego import EgoNetwork, EgoNode
+from kg.compile.dumps import compact_iri
+from kg.compile.rdf import ONTOLOGY_GRAPH
 from kg.errors import KGError
-from kg.rdf import ONTOLOGY_GRAPH
-from kg.records import KINDS
-from kg.sparql import NotAcceptableError, negotiate
-from kg.vocabulary import ID
+from kg.networks.ego import EgoNetwork, EgoNode
+from kg.schema.records import KINDS
+from kg.schema.vocabulary import ID
+from kg.sparql.protocol import NotAcceptableError, negotiate
 
 HERE = Path(__file__).parent
 HTML = "text/html"

@@ -13,12 +13,12 @@ from fastapi import APIRouter, Path, Request, Response
 
 from api.deps import Warmed
 from api.pages.render import PageRoute, page
-from kg.analytics import METRICS
-from kg.charts import bar_figure, network_figure, svg_text
 from kg.errors import KGError, NotFoundError
-from kg.report_data import Analysis, analyse
-from kg.report_text import MEANING, NETWORK_TITLES, TITLES
-from kg.workers import WarmingUpError
+from kg.networks.metrics import METRICS
+from kg.report.analysis import Analysis, analyse
+from kg.report.charts import bar_figure, network_figure, svg_text
+from kg.report.text import MEANING, NETWORK_TITLES, TITLES
+from kg.sparql.workers import WarmingUpError
 
 logger = logging.getLogger(__name__)
 router = APIRouter(route_class=PageRoute, include_in_schema=False)

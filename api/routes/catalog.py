@@ -8,8 +8,8 @@ from fastapi import APIRouter, Query, Request, Response
 
 from api.deps import KG
 from api.jsonld import jsonld_response, wants_jsonld
-from kg import lookup
-from kg.lookup import EntitySummary, ProjectSummary
+from kg.read import lookup
+from kg.read.lookup import EntitySummary, ProjectSummary
 
 router = APIRouter(tags=["catalogue"])
 

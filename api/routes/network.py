@@ -9,10 +9,10 @@ from pydantic import BaseModel, Field
 
 from api.deps import Warmed
 from api.jsonld import jsonld_response, wants_jsonld
-from kg import analytics
 from kg.errors import ParameterError
-from kg.lookup import require_kind
-from kg.records import ArtifactKind, Confidence, Phase
+from kg.networks import metrics
+from kg.read.lookup import require_kind
+from kg.schema.records import ArtifactKind, Confidence, Phase
 
 router = APIRouter(tags=["networks"])
 
@@ -84,9 +84,7 @@ def read_collaborators(
     min_confidence: ConfidenceQuery = None,
 ) -> list[CollaboratorOut] | Response:
     """Organizations that share a project or artifact with this one, most shared items first, with the items."""
-    found = analytics.collaborators(
-        warm.kg.nx, id, **_filters(phase, artifact_kind, min_confidence)
-    )
+    found = metrics.collaborators(warm.kg.nx, id, **_filters(phase, artifact_kind, min_confidence))
     out = [
         CollaboratorOut(
             node=c.node,
@@ -113,7 +111,7 @@ def read_paths(
         if not id_:
             raise ParameterError(f"{node!r} is not kind/id, e.g. model/bloom")
         require_kind(kind)
-    paths = analytics.shortest_paths(warm.kg.nx, from_, to, max_hops=max_hops)
+    paths = metrics.shortest_paths(warm.kg.nx, from_, to, max_hops=max_hops)
     out = [
         [
             StepOut(node=s.node, label=s.label, kind=s.kind, relations=list(s.relations))
@@ -148,8 +146,8 @@ def read_centrality(
     artifact_kind: KindQuery = None,
     min_confidence: ConfidenceQuery = None,
 ) -> list[RankedOut] | Response:
-    """The most central nodes of a collaboration network by one metric (docs/analytics.md explains each)."""
-    rows = analytics.centrality_table(
+    """The most central nodes of a collaboration network by one metric (docs/metrics.md explains each)."""
+    rows = metrics.centrality_table(
         warm.kg.nx,
         network,
         metric,

@@ -11,7 +11,7 @@ from pydantic import BaseModel
 
 from api.deps import KG
 from kg.errors import NotFoundError, QueryError
-from kg.sparql import (
+from kg.sparql.protocol import (
     Answer,
     Dataset,
     ForbiddenOperationError,
@@ -20,7 +20,7 @@ from kg.sparql import (
     describe_service,
     refuse_outbound,
 )
-from kg.workers import Job
+from kg.sparql.workers import Job
 
 router = APIRouter(tags=["sparql"])
 

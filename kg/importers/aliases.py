@@ -16,10 +16,10 @@ from typing import Annotated
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError
 
+from kg.compile.load import display_path, read_yaml
 from kg.errors import Problem, RecordError
 from kg.importers.names import name_key
-from kg.load import display_path, read_yaml
-from kg.records import Slug
+from kg.schema.records import Slug
 
 AliasName = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
 Aliases = dict[Slug, list[AliasName]]

@@ -19,10 +19,10 @@ from urllib.parse import quote
 
 import yaml
 
+from kg.compile.load import read_yaml
 from kg.errors import CatalogueError, Problem
 from kg.importers.facts import RecordFacts
 from kg.importers.resolve import Resolver
-from kg.load import read_yaml
 
 COMMIT = re.compile(r"^[0-9a-f]{7,40}$")
 

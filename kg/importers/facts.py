@@ -14,10 +14,10 @@ from dataclasses import dataclass, field
 import pyoxigraph as ox
 from rdflib.namespace import DCTERMS, FOAF, RDF, RDFS, SKOS
 
+from kg.compile.rdf import PROVENANCE_GRAPH, Qualifiers, concept, iri, provenance_quads
 from kg.importers.resolve import Resolved
-from kg.namespace import LLMKG
-from kg.rdf import PROVENANCE_GRAPH, Qualifiers, concept, iri, provenance_quads
-from kg.vocabulary import ID
+from kg.schema.namespace import LLMKG
+from kg.schema.vocabulary import ID
 
 
 def catalogue_iri(name: str) -> ox.NamedNode:

@@ -9,12 +9,12 @@ from datetime import date
 
 import pyoxigraph as ox
 
+from kg.compile.rdf import DATE_TYPES, iri
 from kg.importers.catalogue import Report
 from kg.importers.facts import RecordFacts
 from kg.importers.names import as_list, collaboration_parts, name_key, plain_text, web_iri
 from kg.importers.resolve import Resolved, Resolver
-from kg.namespace import LLMKG
-from kg.rdf import DATE_TYPES, iri
+from kg.schema.namespace import LLMKG
 
 MONTHS = {name.casefold(): i for i, name in enumerate(calendar.month_abbr) if name} | {
     name.casefold(): i for i, name in enumerate(calendar.month_name) if name

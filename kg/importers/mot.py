@@ -19,6 +19,7 @@ from typing import Any
 import pyoxigraph as ox
 from rdflib.namespace import RDFS
 
+from kg.compile.rdf import concept
 from kg.errors import CatalogueError
 from kg.importers.catalogue import Catalogue, Report, Snapshot, fields, read_mapping
 from kg.importers.facts import RecordFacts
@@ -44,8 +45,7 @@ from kg.importers.mof import (
 )
 from kg.importers.names import as_list, name_key, plain_text, web_iri
 from kg.importers.resolve import Resolved, Resolver
-from kg.namespace import LLMKG
-from kg.rdf import concept
+from kg.schema.namespace import LLMKG
 
 RELEASE = (
     "name",

@@ -22,7 +22,7 @@ from kg.importers.facts import RecordFacts
 from kg.importers.mapping import evidence
 from kg.importers.names import as_list, plain_text, web_iri
 from kg.importers.resolve import Resolved, Resolver
-from kg.namespace import LLMKG
+from kg.schema.namespace import LLMKG
 
 PRODUCT = (
     "name",

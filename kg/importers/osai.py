@@ -18,6 +18,7 @@ from typing import Any
 import pyoxigraph as ox
 from rdflib.namespace import DCTERMS, RDFS
 
+from kg.compile.rdf import concept
 from kg.importers.catalogue import Catalogue, Report, Snapshot, fields, read_mapping
 from kg.importers.facts import RecordFacts
 from kg.importers.mapping import (
@@ -30,8 +31,7 @@ from kg.importers.mapping import (
 )
 from kg.importers.names import name_key, plain_text, web_iri
 from kg.importers.resolve import Resolved, Resolver
-from kg.namespace import LLMKG
-from kg.rdf import concept
+from kg.schema.namespace import LLMKG
 
 SYSTEM = (
     "name",

@@ -14,10 +14,10 @@ from dataclasses import dataclass
 
 import pyoxigraph as ox
 
+from kg.compile.rdf import entity
 from kg.importers.aliases import AliasTable
 from kg.importers.names import name_key
-from kg.rdf import entity
-from kg.records import LicenseRecord, Record
+from kg.schema.records import LicenseRecord, Record
 
 
 @dataclass(frozen=True)
@@ -39,7 +39,7 @@ class Resolver:
 
     Examples
     --------
-    >>> from kg.records import OrganizationRecord
+    >>> from kg.schema.records import OrganizationRecord
     >>> ai2 = OrganizationRecord(id="ai2", name="Allen Institute for AI", aliases=["Ai2"],
     ...     source="https://allenai.org/", confidence="public-record",
     ...     organization_type="research-institute")

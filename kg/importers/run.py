@@ -16,6 +16,9 @@ from pathlib import Path
 import pyoxigraph as ox
 from rdflib.namespace import DCTERMS, FOAF, RDF, RDFS, SDO
 
+from kg.compile.load import load_records
+from kg.compile.rdf import PROVENANCE_GRAPH, build_graph, iri
+from kg.compile.shapes import shape_violations
 from kg.errors import CatalogueError, ShapeError
 from kg.graph import PREFIXES
 from kg.importers.aliases import load_aliases
@@ -26,14 +29,11 @@ from kg.importers.os_ai_map import CATALOGUE as OS_AI_MAP
 from kg.importers.osai import CATALOGUE as OSAI
 from kg.importers.resolve import Resolver
 from kg.importers.saved import ImportedCatalogue, load_imports, remove_import, save_import
-from kg.load import load_records
-from kg.namespace import LLMKG
-from kg.rdf import PROVENANCE_GRAPH, build_graph, iri
-from kg.records import KINDS, Record
-from kg.results import short
+from kg.schema.namespace import LLMKG
+from kg.schema.records import KINDS, Record
+from kg.schema.vocabulary import ID, load_vocabulary
 from kg.settings import Settings
-from kg.shapes import shape_violations
-from kg.vocabulary import ID, load_vocabulary
+from kg.sparql.results import short
 
 logger = logging.getLogger(__name__)
 

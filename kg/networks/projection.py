@@ -20,12 +20,12 @@ import networkx as nx
 import pyoxigraph as ox
 from rdflib.namespace import DCTERMS, ORG
 
+from kg.compile.rdf import CLASSES, PROVENANCE_GRAPH
 from kg.errors import ParameterError
-from kg.namespace import LLMKG
-from kg.rdf import CLASSES, PROVENANCE_GRAPH
-from kg.records import ARTIFACT_KINDS, KINDS
-from kg.remote import RemoteStore
-from kg.vocabulary import ID
+from kg.schema.namespace import LLMKG
+from kg.schema.records import ARTIFACT_KINDS, KINDS
+from kg.schema.vocabulary import ID
+from kg.store.remote import RemoteStore
 
 logger = logging.getLogger(__name__)
 
@@ -131,13 +131,13 @@ def to_networkx(store: Store) -> nx.MultiDiGraph:
     Parameters
     ----------
     store
-        A store as built by :func:`kg.rdf.build_graph` (fact graphs and the provenance
-        graph), on disk, or a :class:`kg.remote.RemoteStore` serving the same graphs.
+        A store as built by :func:`kg.compile.rdf.build_graph` (fact graphs and the provenance
+        graph), on disk, or a :class:`kg.store.remote.RemoteStore` serving the same graphs.
 
     Examples
     --------
-    >>> from kg.rdf import build_graph
-    >>> from kg.records import ModelRecord, OrganizationRecord
+    >>> from kg.compile.rdf import build_graph
+    >>> from kg.schema.records import ModelRecord, OrganizationRecord
     >>> from kg.settings import Settings
     >>> meta = OrganizationRecord(id="meta", name="Meta", source="https://about.meta.com",
     ...                           confidence="public-record", organization_type="big-tech")

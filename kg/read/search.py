@@ -15,8 +15,8 @@ from dataclasses import dataclass
 import pyoxigraph as ox
 
 from kg.graph import KnowledgeGraph
-from kg.records import KINDS
-from kg.vocabulary import ID
+from kg.schema.records import KINDS
+from kg.schema.vocabulary import ID
 
 logger = logging.getLogger(__name__)
 SEPARATOR = "\x1f"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pyoxigraph as ox
 
 from kg.graph import KnowledgeGraph
-from kg.results import render_table, short
+from kg.sparql.results import render_table, short
 
 CLASS_COUNTS = """
 SELECT ?class (COUNT(DISTINCT ?entity) AS ?entities) WHERE {

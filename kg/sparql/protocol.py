@@ -14,9 +14,9 @@ from itertools import islice
 import pyoxigraph as ox
 
 from kg.errors import KGError, query_error
-from kg.remote import RemoteStore
-from kg.results import serialize_solutions
-from kg.vocabulary import PREFIXES
+from kg.schema.vocabulary import PREFIXES
+from kg.sparql.results import serialize_solutions
+from kg.store.remote import RemoteStore
 
 SOLUTION_TYPES: dict[str, ox.QueryResultsFormat] = {
     "application/sparql-results+json": ox.QueryResultsFormat.JSON,
@@ -199,7 +199,7 @@ def refuse_outbound(sparql: str) -> None:
     >>> refuse_outbound("SELECT * { \\u0053ERVICE <http://x> { ?s ?p ?o } }")
     Traceback (most recent call last):
     ...
-    kg.sparql.ForbiddenOperationError: SERVICE is not allowed: this endpoint makes no outbound requests
+    kg.sparql.protocol.ForbiddenOperationError: SERVICE is not allowed: this endpoint makes no outbound requests
     """
     decoded = _ESCAPES.sub(lambda m: chr(int(m.group(1) or m.group(2), 16)), sparql)
     if _SERVICE.search(_STRIP.sub(" ", decoded)):

@@ -2,7 +2,7 @@
 
 ``RemoteStore`` offers the part of ``pyoxigraph.Store`` that the rest of kg/ uses (``query``,
 ``len``, ``named_graphs``, iteration) over the SPARQL 1.1 Protocol, and returns pyoxigraph's own
-result types, so the REST lookups, ``kg.sparql.execute`` and the query workers run on it
+result types, so the REST lookups, ``kg.sparql.protocol.execute`` and the query workers run on it
 unchanged. The service must show the union of its named graphs as its default graph, as the
 embedded store does for every query (``oxigraph serve --union-default-graph``, Fuseki's
 ``tdb2:unionDefaultGraph``; Virtuoso, GraphDB and Neptune do so by default).

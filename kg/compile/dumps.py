@@ -19,9 +19,9 @@ from typing import Any
 
 import pyoxigraph as ox
 
+from kg.compile.rdf import ONTOLOGY_GRAPH, PROVENANCE_GRAPH, iri
 from kg.graph import KnowledgeGraph
-from kg.rdf import ONTOLOGY_GRAPH, PROVENANCE_GRAPH, iri
-from kg.vocabulary import ID, PREFIXES
+from kg.schema.vocabulary import ID, PREFIXES
 
 logger = logging.getLogger(__name__)
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from kg.records import KINDS
+from kg.schema.records import KINDS
 
 ID = "https://w3id.org/llmkg/id/"
 SKOS_IN_SCHEME = ox.NamedNode("http://www.w3.org/2004/02/skos/core#inScheme")

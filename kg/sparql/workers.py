@@ -20,8 +20,8 @@ from pathlib import Path
 from typing import Any
 
 from kg.errors import KGError
-from kg.remote import Endpoint, RemoteStore
-from kg.sparql import Answer, Dataset, execute
+from kg.sparql.protocol import Answer, Dataset, execute
+from kg.store.remote import Endpoint, RemoteStore
 
 logger = logging.getLogger(__name__)
 _CONTEXT = multiprocessing.get_context("spawn")
@@ -52,7 +52,7 @@ class WarmingUpError(KGError):
 
 @dataclass(frozen=True)
 class Job:
-    """One query for a worker: everything ``kg.sparql.execute`` needs."""
+    """One query for a worker: everything ``kg.sparql.protocol.execute`` needs."""
 
     sparql: str
     dataset: Dataset = field(default_factory=Dataset)

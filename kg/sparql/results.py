@@ -10,7 +10,7 @@ from xml.sax.saxutils import escape
 import pyoxigraph as ox
 
 from kg.errors import QueryError
-from kg.vocabulary import PREFIXES
+from kg.schema.vocabulary import PREFIXES
 
 QueryResult = ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples
 

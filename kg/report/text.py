@@ -8,8 +8,8 @@ from typing import Any
 
 import networkx as nx
 
-from kg.analytics import METRICS, Ranked
-from kg.report_data import (
+from kg.networks.metrics import METRICS, Ranked
+from kg.report.analysis import (
     Analysis,
     Table,
     articulation_table,

@@ -9,9 +9,9 @@ from typing import Any
 
 import networkx as nx
 
-from kg import analytics
-from kg.analytics import METRICS, NETWORKS, GovernanceRow, Ranked, Values
-from kg.network import PHASES, actor_ties, one_mode, select_ties
+from kg.networks import metrics
+from kg.networks.metrics import METRICS, NETWORKS, GovernanceRow, Ranked, Values
+from kg.networks.projection import PHASES, actor_ties, one_mode, select_ties
 
 logger = logging.getLogger(__name__)
 
@@ -37,7 +37,7 @@ class Analysis:
         return str(self.H.nodes[node].get("label", node))
 
     def top(self, metric: str, n: int, kind: str | None = None) -> list[Ranked]:
-        return analytics.ranking(self.H, self.values[metric], kind=kind, top=n)
+        return metrics.ranking(self.H, self.values[metric], kind=kind, top=n)
 
     def kinds(self) -> list[str]:
         return sorted({k for _, k in self.H.nodes(data="kind")})
@@ -55,7 +55,7 @@ def analyse(
 ) -> Analysis:
     """Build network ``name`` of ``G`` and compute every metric on it.
 
-    ``tied`` is :func:`kg.analytics.governance_models` of ``G``, if the caller has it.
+    ``tied`` is :func:`kg.networks.metrics.governance_models` of ``G``, if the caller has it.
     """
     progress(f"{name} network")
     a = Analysis(name, NETWORKS[name](G))
@@ -63,12 +63,12 @@ def analyse(
         progress(f"{name} network: {metric}")
         a.values[metric] = compute(a.H)
     progress(f"{name} network: communities")
-    a.communities = analytics.communities(a.H)
-    a.modularity = analytics.modularity(a.H, a.communities)
+    a.communities = metrics.communities(a.H)
+    a.modularity = metrics.modularity(a.H, a.communities)
     progress(f"{name} network: bridges, articulation points, governance models")
-    a.bridges, a.articulation_points = analytics.cuts(a.H)
-    a.components = analytics.component_count(a.H)
-    a.governance = analytics.governance_table(G, a.H, tied)
+    a.bridges, a.articulation_points = metrics.cuts(a.H)
+    a.components = metrics.component_count(a.H)
+    a.governance = metrics.governance_table(G, a.H, tied)
     return a
 
 
@@ -147,8 +147,8 @@ def phase_table(G: nx.MultiDiGraph, progress: Progress) -> Table:
     for phase in PHASES:
         progress(f"actor network of phase {phase}")
         H = one_mode(G, select_ties(G, ties, phase=phase), "actor", items=False)
-        hub = analytics.ranking(H, analytics.pagerank(H), top=1)
-        broker = analytics.ranking(H, analytics.betweenness(H), top=1)
+        hub = metrics.ranking(H, metrics.pagerank(H), top=1)
+        broker = metrics.ranking(H, metrics.betweenness(H), top=1)
         rows.append(
             (
                 phase,

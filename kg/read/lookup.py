@@ -15,9 +15,9 @@ from pydantic import BaseModel, Field
 
 from kg.errors import NotFoundError, ParameterError
 from kg.graph import KnowledgeGraph
-from kg.records import ARTIFACT_KINDS, KINDS
-from kg.search import SearchIndex
-from kg.vocabulary import ID, PREFIXES
+from kg.read.search import SearchIndex
+from kg.schema.records import ARTIFACT_KINDS, KINDS
+from kg.schema.vocabulary import ID, PREFIXES
 
 Direction = Literal["in", "out", "both"]
 CLASS_OF_KIND = {

@@ -17,7 +17,7 @@ import matplotlib as mpl
 import networkx as nx
 from matplotlib.figure import Figure
 
-from kg.analytics import SEED, Ranked
+from kg.networks.metrics import SEED, Ranked
 
 logger = logging.getLogger(__name__)
 

@@ -17,9 +17,9 @@ from pyshacl import validate
 from rdflib import Graph
 from rdflib.namespace import SH
 
+from kg.compile.rdf import ONTOLOGY_GRAPH, PROVENANCE_GRAPH, iri
 from kg.errors import ShapeError
-from kg.namespace import LLMKG
-from kg.rdf import ONTOLOGY_GRAPH, PROVENANCE_GRAPH, iri
+from kg.schema.namespace import LLMKG
 
 logger = logging.getLogger(__name__)
 

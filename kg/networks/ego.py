@@ -12,9 +12,9 @@ from dataclasses import dataclass
 
 import networkx as nx
 
-from kg.analytics import relations_between
 from kg.errors import NotFoundError
-from kg.network import kind_of
+from kg.networks.metrics import relations_between
+from kg.networks.projection import kind_of
 
 LIMIT = 24
 """Most neighbours a picture shows: those with the most links of their own."""
@@ -60,7 +60,7 @@ def ego_network(
     Parameters
     ----------
     G
-        The projection (:func:`kg.network.to_networkx`).
+        The projection (:func:`kg.networks.projection.to_networkx`).
     node
         ``kind/id``.
     limit

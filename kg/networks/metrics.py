@@ -1,9 +1,9 @@
 """Metrics over the collaboration networks: plain data in, plain data out.
 
-Each metric takes an undirected network from :mod:`kg.network` and returns a dict from
+Each metric takes an undirected network from :mod:`kg.networks.projection` and returns a dict from
 node to value. Small networks are computed with networkx, the reference; large ones
 (more than :data:`COMPILED_ABOVE` nodes and links) with the compiled paths of
-:mod:`kg.scale`, which give the same numbers. Betweenness and closeness are exact while
+:mod:`kg.networks.large`, which give the same numbers. Betweenness and closeness are exact while
 nodes times links stay within :data:`EXACT_WORK`, and estimated from :data:`SAMPLES`
 seeded sources above.
 docs/analytics.md says what each metric means for collaboration.
@@ -21,9 +21,9 @@ from typing import Any, Literal
 
 import networkx as nx
 
-from kg import scale
 from kg.errors import NotFoundError, ParameterError
-from kg.network import (
+from kg.networks import large
+from kg.networks.projection import (
     PROJECT_ROLES,
     SharedItem,
     actor_artifact_network,
@@ -32,7 +32,7 @@ from kg.network import (
     project_network,
     unknown,
 )
-from kg.records import KINDS
+from kg.schema.records import KINDS
 
 logger = logging.getLogger(__name__)
 
@@ -108,7 +108,7 @@ def betweenness(
     """
     chosen = sources(H, samples, seed)
     if _compiled(H, backend):
-        return scale.betweenness(H, chosen)
+        return large.betweenness(H, chosen)
     k = None if chosen is None else len(chosen)
     return dict(nx.betweenness_centrality(H, k=k, seed=seed))
 
@@ -127,14 +127,14 @@ def closeness(
     """
     chosen = sources(H, samples, seed)
     if _compiled(H, backend):
-        return scale.closeness(H, chosen)
+        return large.closeness(H, chosen)
     if chosen is None:
         return dict(nx.closeness_centrality(H))
     return _sampled_closeness(H, chosen)
 
 
 def _sampled_closeness(H: nx.Graph, chosen: list[str]) -> Values:
-    """The estimator of :func:`kg.scale.closeness`, in networkx."""
+    """The estimator of :func:`kg.networks.large.closeness`, in networkx."""
     n = len(H)
     distance = dict.fromkeys(H, 0.0)
     reached = dict.fromkeys(H, 0)
@@ -167,7 +167,7 @@ def eigenvector(H: nx.Graph, *, backend: Backend = "auto") -> Values:
     if H.number_of_edges() == 0:
         return dict.fromkeys(H, 1 / len(H) ** 0.5)
     if _compiled(H, backend):
-        return scale.eigenvector(H)
+        return large.eigenvector(H)
     return dict(nx.eigenvector_centrality(H, weight="weight", max_iter=1000))
 
 
@@ -180,7 +180,7 @@ def pagerank(H: nx.Graph, *, backend: Backend = "auto") -> Values:
     {'a': 0.257, 'b': 0.486, 'c': 0.257}
     """
     if _compiled(H, backend):
-        return scale.pagerank(H, ALPHA)
+        return large.pagerank(H, ALPHA)
     return dict(nx.pagerank(H, alpha=ALPHA, weight="weight"))
 
 
@@ -207,7 +207,7 @@ def communities(H: nx.Graph, *, seed: int = SEED, backend: Backend = "auto") -> 
     [['0', '1', '2'], ['3', '4', '5']]
     """
     if _compiled(H, backend):
-        found = scale.leiden(H, seed)
+        found = large.leiden(H, seed)
     else:
         found = nx.community.louvain_communities(H, weight="weight", seed=seed)
     return sorted((sorted(c) for c in found), key=lambda c: (-len(c), c[0]))
@@ -230,7 +230,7 @@ def cuts(H: nx.Graph, *, backend: Backend = "auto") -> tuple[list[tuple[str, str
     ([('2', '3')], ['2', '3'])
     """
     if _compiled(H, backend):
-        links, nodes = scale.cuts(H)
+        links, nodes = large.cuts(H)
     else:
         links, nodes = list(nx.bridges(H)), list(nx.articulation_points(H))
     return sorted((min(u, v), max(u, v)) for u, v in links), sorted(nodes)
@@ -255,7 +255,7 @@ def component_count(H: nx.Graph, *, backend: Backend = "auto") -> int:
     2
     """
     if _compiled(H, backend):
-        return scale.component_count(H)
+        return large.component_count(H)
     return int(nx.number_connected_components(H)) if len(H) else 0
 
 
@@ -389,7 +389,7 @@ def centrality_table(
     Parameters
     ----------
     G
-        The projection (:func:`kg.network.to_networkx`).
+        The projection (:func:`kg.networks.projection.to_networkx`).
     network
         ``actor``, ``project`` or ``actor-artifact``.
     metric
@@ -399,7 +399,7 @@ def centrality_table(
     top
         How many rows (at least 1).
     **filters
-        ``phase``, ``artifact_kind``, ``min_confidence`` (see :func:`kg.network.select_ties`).
+        ``phase``, ``artifact_kind``, ``min_confidence`` (see :func:`kg.networks.projection.select_ties`).
 
     Raises
     ------
@@ -441,7 +441,7 @@ def collaborators(G: nx.MultiDiGraph, actor: str, **filters: Any) -> list[Collab
     actor
         ``organization/<id>`` or just the id.
     **filters
-        As :func:`kg.network.actor_network`.
+        As :func:`kg.networks.projection.actor_network`.
 
     Raises
     ------

@@ -22,8 +22,8 @@ import pyoxigraph as ox
 
 from kg.errors import KGError
 from kg.graph import build
-from kg.remote import Endpoint, RemoteStore
 from kg.settings import ROOT, Settings
+from kg.store.remote import Endpoint, RemoteStore
 
 logger = logging.getLogger(__name__)
 

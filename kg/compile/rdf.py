@@ -19,8 +19,8 @@ from typing import Any
 import pyoxigraph as ox
 from rdflib.namespace import DCTERMS, FOAF, ORG, PROV, RDF, RDFS, SDO, SKOS, XSD
 
-from kg.namespace import LLMKG
-from kg.records import (
+from kg.schema.namespace import LLMKG
+from kg.schema.records import (
     BenchmarkRecord,
     ComputePartnershipRecord,
     DatasetRecord,
@@ -36,7 +36,7 @@ from kg.records import (
     Record,
     Sourced,
 )
-from kg.vocabulary import ID, VOCABULARY_FILES
+from kg.schema.vocabulary import ID, VOCABULARY_FILES
 
 ONTOLOGY_GRAPH = ox.NamedNode("https://w3id.org/llmkg/ns")
 PROVENANCE_GRAPH = ox.NamedNode(f"{ID}graph/provenance")
@@ -344,7 +344,7 @@ def build_graph(records: Iterable[Record], ontology_dir: Path) -> ox.Store:
 
     Examples
     --------
-    >>> from kg.records import LicenseRecord
+    >>> from kg.schema.records import LicenseRecord
     >>> from kg.settings import Settings
     >>> mit = LicenseRecord(id="mit", name="MIT License", source="https://spdx.org/licenses/MIT.html",
     ...                     confidence="public-record", license_type="permissive")

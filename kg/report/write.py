@@ -24,12 +24,13 @@ from typing import Any
 
 import networkx as nx
 
-from kg import charts, scale
-from kg.analytics import METRICS, NETWORKS, governance_models
 from kg.errors import KGError
-from kg.exports import write_graph_files
-from kg.report_data import Analysis, Progress, Table, analyse, phase_table
-from kg.report_text import NETWORK_TITLES, TITLES, render_html, render_markdown, report_blocks
+from kg.networks import large
+from kg.networks.exports import write_graph_files
+from kg.networks.metrics import METRICS, NETWORKS, governance_models
+from kg.report import charts
+from kg.report.analysis import Analysis, Progress, Table, analyse, phase_table
+from kg.report.text import NETWORK_TITLES, TITLES, render_html, render_markdown, report_blocks
 
 logger = logging.getLogger(__name__)
 
@@ -114,7 +115,7 @@ def write_report(
     Parameters
     ----------
     G
-        The projection (:func:`kg.network.to_networkx`).
+        The projection (:func:`kg.networks.projection.to_networkx`).
     out
         The report folder; replaced if it holds a previous report (a report.md).
     top
@@ -135,7 +136,7 @@ def write_report(
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}-", dir=out.parent))
     try:
-        with _frozen_objects(), scale.reusing_conversions():
+        with _frozen_objects(), large.reusing_conversions():
             analyses = []
             tied = governance_models(G)
             for name in NETWORKS:

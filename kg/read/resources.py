@@ -1,7 +1,7 @@
 """Any IRI of the graph as a Linked Data resource: its triples for machines, its statements
 and backlinks for a page.
 
-Entities (``.../id/<kind>/<id>``) have :func:`kg.lookup.entity` for their facts with
+Entities (``.../id/<kind>/<id>``) have :func:`kg.read.lookup.entity` for their facts with
 provenance; this module serves every other IRI the same way (concepts, concept schemes,
 places, languages, imported catalogues and assessments) and gives the RDF description of
 any of them, entities included.
@@ -12,10 +12,10 @@ from __future__ import annotations
 import pyoxigraph as ox
 from pydantic import BaseModel, Field
 
-from kg.dumps import to_jsonld
+from kg.compile.dumps import to_jsonld
 from kg.errors import NotFoundError
 from kg.graph import KnowledgeGraph
-from kg.lookup import (
+from kg.read.lookup import (
     Value,
     fetch_labels,
     relation_name,
@@ -24,7 +24,7 @@ from kg.lookup import (
     term_text,
     value_of,
 )
-from kg.vocabulary import PREFIXES
+from kg.schema.vocabulary import PREFIXES
 
 RDF_TYPES: dict[str, ox.RdfFormat] = {
     "text/turtle": ox.RdfFormat.TURTLE,

@@ -8,7 +8,7 @@ from collections import defaultdict
 from pydantic import BaseModel, Field
 
 from kg.graph import KnowledgeGraph
-from kg.lookup import (
+from kg.read.lookup import (
     EntitySummary,
     Fact,
     ProjectSummary,
@@ -19,7 +19,7 @@ from kg.lookup import (
     summarize,
     term_text,
 )
-from kg.vocabulary import ID
+from kg.schema.vocabulary import ID
 
 USES = ("trainedOn", "evaluatedOn", "builtWith", "listedOn", "computeFrom", "derivedFrom")
 """How a project's models use artifacts (cq02-project-artifacts.rq)."""

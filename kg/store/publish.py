@@ -30,7 +30,7 @@ import httpx
 import pyoxigraph as ox
 
 from kg.errors import KGError
-from kg.remote import Endpoint, RemoteStore, check_response, redact, send
+from kg.store.remote import Endpoint, RemoteStore, check_response, redact, send
 
 logger = logging.getLogger(__name__)
 

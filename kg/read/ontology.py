@@ -8,11 +8,11 @@ from collections import defaultdict
 import pyoxigraph as ox
 from pydantic import BaseModel
 
+from kg.compile.rdf import ONTOLOGY_GRAPH
 from kg.graph import KnowledgeGraph
-from kg.lookup import select_rows, term_text
-from kg.rdf import ONTOLOGY_GRAPH
-from kg.resources import construct
-from kg.vocabulary import PREFIXES
+from kg.read.lookup import select_rows, term_text
+from kg.read.resources import construct
+from kg.schema.vocabulary import PREFIXES
 
 NS = PREFIXES["llmkg"]
 SEPARATOR = "\x1f"

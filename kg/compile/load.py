@@ -19,7 +19,7 @@ import yaml
 from pydantic import BaseModel, ValidationError
 
 from kg.errors import Problem, RecordError
-from kg.records import (
+from kg.schema.records import (
     DIRECTORIES,
     KINDS,
     FieldError,
@@ -28,7 +28,7 @@ from kg.records import (
     Target,
     Vocabulary,
 )
-from kg.vocabulary import Vocabularies
+from kg.schema.vocabulary import Vocabularies
 
 logger = logging.getLogger(__name__)
 

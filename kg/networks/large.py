@@ -1,4 +1,4 @@
-"""Compiled paths of the heavy metrics, used by :mod:`kg.analytics` on large networks.
+"""Compiled paths of the heavy metrics, used by :mod:`kg.networks.metrics` on large networks.
 
 networkx stays the model and the reference: every function here computes the same number
 as its networkx counterpart (tests/test_analytics.py checks that on fixture graphs), only
