@@ -1,41 +1,39 @@
-"""Dependencies shared by the routes."""
+"""Dependencies of the routes and pages: the only place that reads ``app.state``."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Annotated
 
-from fastapi import Depends, Request
+from fastapi import Depends, FastAPI, Request
 
+from api.state import AppState, Warm
 from kg.graph import KnowledgeGraph
-from kg.read.search import SearchIndex
-from kg.sparql.workers import WarmingUpError
+
+STATE = "llmkg"
+"""The attribute of ``app.state`` that holds the :class:`AppState`."""
 
 
-@dataclass(frozen=True)
-class Warm:
-    """What the app builds in the background after start-up (slow on large stores)."""
+def install(app: FastAPI, state: AppState) -> None:
+    """Give ``app`` its state (``create_app`` calls this once)."""
+    setattr(app.state, STATE, state)
 
-    kg: KnowledgeGraph  # with its networkx projection
-    search: SearchIndex
-    quads: int
+
+def get_state(request: Request) -> AppState:
+    """The state the app was created with."""
+    state: AppState = getattr(request.app.state, STATE)
+    return state
 
 
 def get_kg(request: Request) -> KnowledgeGraph:
-    """The knowledge graph the app was started with (its store; the projection comes warm)."""
-    kg: KnowledgeGraph = request.app.state.kg
-    return kg
+    """The served graph: its store, for SPARQL and lookups."""
+    return get_state(request).graph
 
 
 def get_warm(request: Request) -> Warm:
-    """The search index and projection, or 503 while they are being built."""
-    warm: Warm | None = request.app.state.warm
-    if warm is None:
-        raise WarmingUpError(
-            "the search index and collaboration graph are being built; retry in a few seconds"
-        )
-    return warm
+    """The projection and search index, or 503 while they are being built."""
+    return get_state(request).ready()
 
 
+State = Annotated[AppState, Depends(get_state)]
 KG = Annotated[KnowledgeGraph, Depends(get_kg)]
 Warmed = Annotated[Warm, Depends(get_warm)]

@@ -9,8 +9,9 @@ import pyoxigraph as ox
 from fastapi import Request, Response
 
 from kg.compile.dumps import to_jsonld
+from kg.errors import NotAcceptableError
 from kg.graph import KnowledgeGraph
-from kg.sparql.protocol import NotAcceptableError, negotiate
+from kg.sparql.protocol import negotiate
 
 JSONLD = "application/ld+json"
 CONTEXT = {

@@ -9,13 +9,12 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 
-import networkx as nx
 from fastapi import FastAPI
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from api import pages, problems
-from api.deps import Warm
+from api import deps, pages, problems
 from api.routes import catalog, entities, health, network, sparql
+from api.state import AppState, Warm
 from kg.errors import KGError
 from kg.graph import KnowledgeGraph
 from kg.networks.projection import to_networkx
@@ -68,17 +67,19 @@ class AccessLog:
             )
 
 
-def warm_up(app: FastAPI, kg: KnowledgeGraph) -> None:
-    """Build the search index and the networkx projection and count the quads, then publish them."""
+def warm_up(state: AppState) -> None:
+    """Project the served store to networkx and build the search index, once, then publish
+    them in ``state.warm``; start the actor report the home page lists."""
     start = time.perf_counter()
     try:
-        projected = KnowledgeGraph(kg.records, kg.rdf, to_networkx(kg.rdf), kg.imports)
-        app.state.warm = Warm(projected, SearchIndex.build(kg), len(kg.rdf))
-    except KGError:
+        warm = Warm(to_networkx(state.graph.rdf), SearchIndex.build(state.graph), len(state.graph))
+    except KGError as exc:
         logger.exception("warm-up failed; search and networks stay unavailable")
+        state.warm.set_exception(exc)
         return
-    logger.info("ready in %.1f s: %d quads", time.perf_counter() - start, app.state.warm.quads)
-    app.state.reports.peek(projected.nx, "actor")  # the home page lists its most central actors
+    state.warm.set_result(warm)
+    logger.info("ready in %.1f s: %d quads", time.perf_counter() - start, warm.quads)
+    state.reports.peek(warm.projection, "actor")
 
 
 def store_source(settings: Settings) -> Path | Endpoint:
@@ -103,19 +104,19 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         except KGError:
             store.close()
             raise
-    kg = KnowledgeGraph({}, store, nx.MultiDiGraph())  # the projection comes with warm_up
     pool = QueryPool(
         source,
         workers=settings.query_workers,
         timeout=settings.query_timeout,
         max_waiting=settings.max_waiting,
     )
+    state = AppState(settings, KnowledgeGraph(store), pool)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         # Slow on large stores (about two minutes at 10 million quads): off the start-up
         # path; /readyz, search and the network routes answer 503 until it is done.
-        threading.Thread(target=warm_up, args=(app, kg), name="warm-up", daemon=True).start()
+        threading.Thread(target=warm_up, args=(state,), name="warm-up", daemon=True).start()
         await pool.start()
         where = redact(source.query_url or "") if isinstance(source, Endpoint) else source
         logger.info("serving %s", where)
@@ -132,10 +133,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         docs_url=None,  # api.pages.api_docs serves /docs without a CDN
         redoc_url=None,
     )
-    app.state.kg = kg
-    app.state.warm = None  # set by warm_up
-    app.state.pool = pool
-    app.state.settings = settings
+    deps.install(app, state)
 
     app.add_middleware(AccessLog)
     problems.install(app)

@@ -27,8 +27,9 @@ import networkx as nx
 import numpy as np
 
 from benchmarks.synthetic import synthetic_projection
-from kg.graph import build
 from kg.networks import metrics
+from kg.networks.projection import to_networkx
+from kg.pipeline import build
 from kg.report.write import Analysis, write_report
 from kg.settings import Settings
 
@@ -137,7 +138,7 @@ def main() -> None:
     parser.add_argument("--networkx", action="store_true", help="time networkx too (slow)")
     args = parser.parse_args()
 
-    real = build(Settings()).nx
+    real = to_networkx(build(Settings()).graph.rdf)
     seconds, G = timed(lambda: synthetic_projection(real, args.nodes, args.edges))
     print(f"# Report speed: {len(G):,} nodes, {G.number_of_edges():,} edges\n")
     print(

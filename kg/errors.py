@@ -76,6 +76,100 @@ class CatalogueError(KGError):
     status = 422
 
 
+class StoreError(KGError):
+    """A store cannot be opened, built or loaded."""
+
+    title = "Store error"
+    status = 500
+
+
+class QueryTimeoutError(KGError):
+    """A query ran past its deadline and was stopped."""
+
+    title = "Query timeout"
+    status = 504
+
+
+class OverloadedError(KGError):
+    """Every worker is busy and the queue is full; retry after ``retry_after`` seconds."""
+
+    title = "Service overloaded"
+    status = 503
+    retry_after = 1
+
+
+class WarmingUpError(KGError):
+    """The server has started but is not ready for this yet."""
+
+    title = "Warming up"
+    status = 503
+    retry_after = 2
+
+
+class NotAcceptableError(KGError):
+    """No representation the client accepts."""
+
+    title = "Not acceptable"
+    status = 406
+
+
+class UnsupportedMediaTypeError(KGError):
+    """A request body in a media type or charset the protocol does not allow."""
+
+    title = "Unsupported media type"
+    status = 415
+
+
+class PayloadTooLargeError(KGError):
+    """A query or request body past the configured limits."""
+
+    title = "Payload too large"
+    status = 413
+
+
+class ForbiddenOperationError(KGError):
+    """An operation this read-only service never performs (updates, SERVICE, LOAD)."""
+
+    title = "Operation not allowed"
+    status = 403
+
+
+class RemoteStoreError(KGError):
+    """The remote SPARQL service cannot be reached, refuses us, or fails."""
+
+    title = "Store unavailable"
+    status = 502
+
+
+class RemoteTimeoutError(RemoteStoreError):
+    """The remote SPARQL service did not answer in time."""
+
+    title = "Store timeout"
+    status = 504
+
+
+class PublishError(KGError):
+    """The graph cannot be published as asked."""
+
+    title = "Publish failed"
+    status = 502
+
+
+class ReportError(KGError):
+    """The report could not be written where it was asked for."""
+
+    title = "Cannot write the report"
+    status = 500
+
+
+class FieldError(ValueError):
+    """A record-level rule broken by one field; the loader reports it under that field."""
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(message)
+        self.field = field
+
+
 def query_error(exc: Exception) -> QueryError:
     """A short, one-line QueryError for an error pyoxigraph raised while parsing or evaluating.
 

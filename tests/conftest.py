@@ -6,10 +6,13 @@ import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
+import networkx as nx
 import pytest
 
 from api.main import create_app
-from kg.graph import KnowledgeGraph, build
+from kg.graph import KnowledgeGraph
+from kg.networks.projection import to_networkx
+from kg.pipeline import Build, build
 from kg.settings import Settings
 from tests.server import serving
 
@@ -33,9 +36,21 @@ def fixture_settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
 
 
 @pytest.fixture(scope="session")
-def fixture_kg(fixture_settings: Settings) -> KnowledgeGraph:
-    """The knowledge graph built from the fixture dataset."""
+def fixture_build(fixture_settings: Settings) -> Build:
+    """The records, graph and imports built from the fixture dataset."""
     return build(fixture_settings)
+
+
+@pytest.fixture(scope="session")
+def fixture_kg(fixture_build: Build) -> KnowledgeGraph:
+    """The knowledge graph built from the fixture dataset."""
+    return fixture_build.graph
+
+
+@pytest.fixture(scope="session")
+def fixture_nx(fixture_kg: KnowledgeGraph) -> nx.MultiDiGraph:
+    """The networkx projection of the fixture graph."""
+    return to_networkx(fixture_kg.rdf)
 
 
 @pytest.fixture(scope="session")

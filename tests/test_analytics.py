@@ -13,7 +13,6 @@ import networkx as nx
 import pytest
 
 from kg.errors import NotFoundError, ParameterError
-from kg.graph import KnowledgeGraph
 from kg.networks import large, metrics
 from kg.networks.metrics import (
     Collaborator,
@@ -29,8 +28,8 @@ SQRT34 = math.sqrt(34)
 
 
 @pytest.fixture(scope="module")
-def path(fixture_kg: KnowledgeGraph) -> nx.Graph:
-    return actor_network(fixture_kg.nx)
+def path(fixture_nx: nx.MultiDiGraph) -> nx.Graph:
+    return actor_network(fixture_nx)
 
 
 def barbell() -> nx.Graph:
@@ -79,12 +78,12 @@ def test_the_fixture_path_is_one_community_cut_at_acme(path: nx.Graph) -> None:
     assert metrics.articulation_points(path) == [ACME]
 
 
-def test_centralization_and_governance_by_hand(fixture_kg: KnowledgeGraph, path: nx.Graph) -> None:
+def test_centralization_and_governance_by_hand(fixture_nx: nx.MultiDiGraph, path: nx.Graph) -> None:
     assert metrics.centralization(nx.star_graph(5)) == 1.0
     assert metrics.centralization(nx.cycle_graph(6)) == 0.0
     assert metrics.centralization(path) == 1.0
     # Alpha (single company) ties Acme (developer) and Open Lab (partner), linked once
-    assert metrics.governance_table(fixture_kg.nx, path) == [
+    assert metrics.governance_table(fixture_nx, path) == [
         GovernanceRow("single-company", 1, 2, 1, 1.0, 0.0)
     ]
 
@@ -95,15 +94,15 @@ def test_ranking_shares_ranks_between_equal_values() -> None:
     assert [(r.node, r.rank) for r in rows] == [("y", 1), ("x", 2), ("z", 2)]
 
 
-def test_centrality_table(fixture_kg: KnowledgeGraph) -> None:
-    rows = centrality_table(fixture_kg.nx, "actor", "betweenness", top=2)
+def test_centrality_table(fixture_nx: nx.MultiDiGraph) -> None:
+    rows = centrality_table(fixture_nx, "actor", "betweenness", top=2)
     assert rows == [
         Ranked(ACME, "Acme AI", "organization", 1.0, 1),
         Ranked(HPC, "HPC Center", "organization", 0.0, 2),
     ]
-    datasets = centrality_table(fixture_kg.nx, "actor-artifact", "degree", kind="dataset")
+    datasets = centrality_table(fixture_nx, "actor-artifact", "degree", kind="dataset")
     assert [(r.node, r.value) for r in datasets] == [("dataset/corpus", 2.0)]
-    assert centrality_table(fixture_kg.nx, "actor", "degree", min_confidence="paper") == [
+    assert centrality_table(fixture_nx, "actor", "degree", min_confidence="paper") == [
         Ranked(OPENLAB, "Open Lab", "organization", 0.0, 1)
     ]
 
@@ -129,16 +128,16 @@ def test_centrality_table(fixture_kg: KnowledgeGraph) -> None:
     ids=["network", "metric", "kind", "top"],
 )
 def test_centrality_table_refuses_unknown_names(
-    fixture_kg: KnowledgeGraph, args: tuple[object, ...], message: str
+    fixture_nx: nx.MultiDiGraph, args: tuple[object, ...], message: str
 ) -> None:
     with pytest.raises(ParameterError) as error:
-        centrality_table(fixture_kg.nx, *args)  # type: ignore[arg-type]
+        centrality_table(fixture_nx, *args)  # type: ignore[arg-type]
     assert str(error.value).startswith(message)
     assert (error.value.status, error.value.title) == (422, "Invalid parameter")
 
 
-def test_collaborators(fixture_kg: KnowledgeGraph) -> None:
-    found = collaborators(fixture_kg.nx, "acme")
+def test_collaborators(fixture_nx: nx.MultiDiGraph) -> None:
+    found = collaborators(fixture_nx, "acme")
     assert [(c.node, c.weight) for c in found] == [(OPENLAB, 4), (HPC, 1)]
     assert found[1] == Collaborator(
         HPC,
@@ -150,22 +149,22 @@ def test_collaborators(fixture_kg: KnowledgeGraph) -> None:
             ),
         ),
     )
-    assert collaborators(fixture_kg.nx, OPENLAB, artifact_kind="dataset")[0].items == (
+    assert collaborators(fixture_nx, OPENLAB, artifact_kind="dataset")[0].items == (
         SharedItem("dataset/corpus", "dataset", "Open Corpus"),
     )
-    assert collaborators(fixture_kg.nx, "openlab", min_confidence="paper") == []
+    assert collaborators(fixture_nx, "openlab", min_confidence="paper") == []
 
 
-def test_collaborators_of_an_unknown_actor(fixture_kg: KnowledgeGraph) -> None:
+def test_collaborators_of_an_unknown_actor(fixture_nx: nx.MultiDiGraph) -> None:
     with pytest.raises(NotFoundError, match=r"^no actor 'acne' in the graph$"):
-        collaborators(fixture_kg.nx, "acne")
+        collaborators(fixture_nx, "acne")
 
 
 # ---------------------------------------------------------------- both paths agree
 
 
-def fixture_networks(kg: KnowledgeGraph) -> list[nx.Graph]:
-    return [actor_network(kg.nx), actor_artifact_network(kg.nx), barbell()]
+def fixture_networks(G: nx.MultiDiGraph) -> list[nx.Graph]:
+    return [actor_network(G), actor_artifact_network(G), barbell()]
 
 
 def karate() -> nx.Graph:
@@ -173,9 +172,9 @@ def karate() -> nx.Graph:
 
 
 @pytest.mark.parametrize("metric", list(metrics.METRICS))
-def test_compiled_path_agrees_with_networkx(fixture_kg: KnowledgeGraph, metric: str) -> None:
+def test_compiled_path_agrees_with_networkx(fixture_nx: nx.MultiDiGraph, metric: str) -> None:
     compute: Callable[..., dict[str, float]] = metrics.METRICS[metric]
-    for H in [*fixture_networks(fixture_kg), karate()]:
+    for H in [*fixture_networks(fixture_nx), karate()]:
         reference = compute(H, backend="networkx")
         assert compute(H, backend="compiled") == pytest.approx(reference, abs=1e-4)
 
@@ -208,8 +207,8 @@ def test_small_components_without_two_sources_are_exact() -> None:
     assert [values[n] for n in "xyz"] == pytest.approx([exact[n] for n in "xyz"])
 
 
-def test_communities_agree_on_the_fixture_networks(fixture_kg: KnowledgeGraph) -> None:
-    actor, actor_artifact, two_triangles = fixture_networks(fixture_kg)
+def test_communities_agree_on_the_fixture_networks(fixture_nx: nx.MultiDiGraph) -> None:
+    actor, actor_artifact, two_triangles = fixture_networks(fixture_nx)
     for H in (actor, two_triangles):
         expected = metrics.communities(H, backend="networkx")
         assert metrics.communities(H, backend="compiled") == expected

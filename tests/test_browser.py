@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import os
 import re
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -14,6 +13,7 @@ import pytest
 from playwright.sync_api import BrowserContext, Page, expect
 
 from tests.browser import CHROMIUM, chromium
+from tests.polling import wait_until
 
 SCREENSHOTS = Path(__file__).resolve().parents[1] / "build" / "screenshots"
 
@@ -44,10 +44,10 @@ def shot(page: Page, name: str) -> None:
 
 def wait_for_report(base_url: str) -> None:
     """The home page lists central actors once the actor report is computed (in the background)."""
-    deadline = time.monotonic() + 30
-    while httpx.get(f"{base_url}/report", headers={"Accept": "text/html"}).status_code != 200:
-        assert time.monotonic() < deadline, "the actor report was not computed in 30 s"
-        time.sleep(0.1)
+    wait_until(
+        lambda: httpx.get(f"{base_url}/report", headers={"Accept": "text/html"}).status_code == 200,
+        what="the actor report is computed",
+    )
 
 
 def test_search_open_a_project_and_follow_a_link(page: Page, base_url: str) -> None:

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from kg.compile.load import read_yaml
-from kg.graph import KnowledgeGraph, build
+from kg.pipeline import Build, build
 from kg.schema.records import DIRECTORIES, ProjectRecord
 from kg.settings import Settings
 
@@ -19,7 +19,7 @@ PAPER_PROJECTS = {
 
 
 @pytest.fixture(scope="session")
-def real_kg() -> KnowledgeGraph:
+def real_kg() -> Build:
     return build(Settings())
 
 
@@ -29,12 +29,12 @@ def test_record_file(path: Path) -> None:
     assert record.id == path.stem
 
 
-def test_graph_is_large_enough(real_kg: KnowledgeGraph) -> None:
+def test_graph_is_large_enough(real_kg: Build) -> None:
     assert len(real_kg.records) >= 150
     assert real_kg.link_count() >= 400
 
 
-def test_every_project_of_the_paper_is_recorded(real_kg: KnowledgeGraph) -> None:
+def test_every_project_of_the_paper_is_recorded(real_kg: Build) -> None:
     projects = {id_: r for (kind, id_), r in real_kg.records.items() if kind == "project"}
     assert set(projects) == PAPER_PROJECTS
     unnamed = [
@@ -45,12 +45,12 @@ def test_every_project_of_the_paper_is_recorded(real_kg: KnowledgeGraph) -> None
     assert {link.id for link in study.studies} == PAPER_PROJECTS  # type: ignore[attr-defined]
 
 
-def test_every_link_and_field_has_a_source_and_confidence(real_kg: KnowledgeGraph) -> None:
+def test_every_link_and_field_has_a_source_and_confidence(real_kg: Build) -> None:
     sparql = """
     SELECT (COUNT(DISTINCT ?g) AS ?unsourced) WHERE {
       GRAPH ?g { ?s ?p ?o }
       FILTER(STRSTARTS(STR(?g), "https://w3id.org/llmkg/id/fact/"))
       FILTER NOT EXISTS { ?g prov:wasDerivedFrom ?source ; llmkg:confidence ?c }
     }"""
-    (row,) = real_kg.query(sparql, prefixes=True)  # type: ignore[misc]
+    (row,) = real_kg.graph.query(sparql, prefixes=True)  # type: ignore[misc]
     assert int(row["unsourced"].value) == 0

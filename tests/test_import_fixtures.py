@@ -7,9 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from kg.graph import KnowledgeGraph, build
+from kg.graph import KnowledgeGraph
 from kg.importers.run import ImportOutcome, import_catalogue
 from kg.importers.saved import read_manifest
+from kg.pipeline import build
 from kg.settings import Settings
 from tests.solutions import run, select
 
@@ -40,7 +41,7 @@ def outcomes(settings: Settings) -> dict[str, ImportOutcome]:
 
 @pytest.fixture(scope="module")
 def kg(settings: Settings, outcomes: dict[str, ImportOutcome]) -> KnowledgeGraph:
-    return build(settings)
+    return build(settings).graph
 
 
 def test_counts_of_records_read_imported_and_skipped(
@@ -299,6 +300,7 @@ def test_disagreements_between_mof_class_and_other_catalogues(
     assert outcomes["os-ai-map"].disagreements == rows
 
 
-def test_build_includes_the_imports(kg: KnowledgeGraph) -> None:
-    assert [e.name for e in kg.imports] == ["mot", "os-ai-map", "osai"]
-    assert len(kg.records) == 12  # curated records are unchanged
+def test_build_includes_the_imports(settings: Settings, kg: KnowledgeGraph) -> None:
+    built = build(settings)
+    assert [e.name for e in built.imports] == ["mot", "os-ai-map", "osai"]
+    assert len(built.records) == 12  # curated records are unchanged

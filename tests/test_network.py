@@ -17,7 +17,6 @@ from hypothesis import strategies as st
 
 from kg.compile.rdf import build_graph
 from kg.errors import ParameterError
-from kg.graph import KnowledgeGraph
 from kg.networks.projection import (
     SharedItem,
     actor_artifact_network,
@@ -46,8 +45,8 @@ def edges(H: nx.Graph) -> dict[tuple[str, str], tuple[int, list[str]]]:
     }
 
 
-def test_projection_has_every_record_and_only_entity_links(fixture_kg: KnowledgeGraph) -> None:
-    G = fixture_kg.nx
+def test_projection_has_every_record_and_only_entity_links(fixture_nx: nx.MultiDiGraph) -> None:
+    G = fixture_nx
     assert len(G) == 12
     assert {k for _, k in G.nodes(data="kind")} <= set(KINDS)
     assert sorted(G.edges(keys=True)) == sorted(
@@ -76,8 +75,8 @@ def test_projection_has_every_record_and_only_entity_links(fixture_kg: Knowledge
     )
 
 
-def test_projection_node_and_edge_attributes(fixture_kg: KnowledgeGraph) -> None:
-    G = fixture_kg.nx
+def test_projection_node_and_edge_attributes(fixture_nx: nx.MultiDiGraph) -> None:
+    G = fixture_nx
     assert G.nodes[ACME] == {
         "kind": "organization",
         "label": "Acme AI",
@@ -135,8 +134,8 @@ def test_every_slug_becomes_one_labelled_node_and_no_literal_does(slug: str, nam
     assert G.number_of_edges() == 0
 
 
-def test_actor_network_links_actors_by_shared_items(fixture_kg: KnowledgeGraph) -> None:
-    H = actor_network(fixture_kg.nx)
+def test_actor_network_links_actors_by_shared_items(fixture_nx: nx.MultiDiGraph) -> None:
+    H = actor_network(fixture_nx)
     assert sorted(H) == [ACME, HPC, OPENLAB]
     assert edges(H) == {
         (ACME, OPENLAB): (
@@ -176,15 +175,15 @@ def test_actor_network_links_actors_by_shared_items(fixture_kg: KnowledgeGraph) 
     ids=["pre-training", "post-training", "reuse", "public-record", "paper", "dataset", "project"],
 )
 def test_actor_network_filters(
-    fixture_kg: KnowledgeGraph,
+    fixture_nx: nx.MultiDiGraph,
     filters: dict[str, str],
     expected: dict[tuple[str, str], tuple[int, list[str]]],
 ) -> None:
-    assert edges(actor_network(fixture_kg.nx, **filters)) == expected
+    assert edges(actor_network(fixture_nx, **filters)) == expected
 
 
-def test_only_paper_ties_leave_open_lab_alone(fixture_kg: KnowledgeGraph) -> None:
-    H = actor_network(fixture_kg.nx, min_confidence="paper")
+def test_only_paper_ties_leave_open_lab_alone(fixture_nx: nx.MultiDiGraph) -> None:
+    H = actor_network(fixture_nx, min_confidence="paper")
     assert list(H) == [OPENLAB]
 
 
@@ -209,15 +208,15 @@ def test_only_paper_ties_leave_open_lab_alone(fixture_kg: KnowledgeGraph) -> Non
     ids=["phase", "confidence", "kind"],
 )
 def test_bad_filters_are_refused(
-    fixture_kg: KnowledgeGraph, filters: dict[str, str], message: str
+    fixture_nx: nx.MultiDiGraph, filters: dict[str, str], message: str
 ) -> None:
     with pytest.raises(ParameterError) as error:
-        actor_network(fixture_kg.nx, **filters)
+        actor_network(fixture_nx, **filters)
     assert str(error.value).startswith(message)
 
 
-def test_actor_artifact_network_is_bipartite_with_ties(fixture_kg: KnowledgeGraph) -> None:
-    H = actor_artifact_network(fixture_kg.nx)
+def test_actor_artifact_network_is_bipartite_with_ties(fixture_nx: nx.MultiDiGraph) -> None:
+    H = actor_artifact_network(fixture_nx)
     assert len(H) == 10
     assert H.number_of_edges() == 12
     assert nx.is_bipartite(H)
@@ -253,8 +252,8 @@ def test_project_network_links_projects_by_shared_artifacts_and_actors() -> None
     }
 
 
-def test_links_without_items_have_the_same_weights(fixture_kg: KnowledgeGraph) -> None:
-    G = fixture_kg.nx
+def test_links_without_items_have_the_same_weights(fixture_nx: nx.MultiDiGraph) -> None:
+    G = fixture_nx
     light = one_mode(G, select_ties(G, actor_ties(G)), "actor", items=False)
     assert sorted(light.edges(data=True)) == [
         (ACME, HPC, {"weight": 1}),

@@ -53,8 +53,8 @@ def test_governance_models_with_their_projects(fixture_kg: KnowledgeGraph) -> No
     ]
 
 
-def test_ego_network_of_an_organization(fixture_kg: KnowledgeGraph) -> None:
-    ego = ego_network(fixture_kg.nx, "organization/acme")
+def test_ego_network_of_an_organization(fixture_nx: nx.MultiDiGraph) -> None:
+    ego = ego_network(fixture_nx, "organization/acme")
     assert [(n.node, n.x, n.y) for n in ego.nodes] == [
         ("organization/acme", 280.0, 280.0),
         ("model/base-7b", 280.0, 78.4),

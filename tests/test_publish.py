@@ -13,9 +13,10 @@ import pytest
 from click.testing import CliRunner
 
 from kg.cli import main
+from kg.errors import PublishError
 from kg.settings import Settings
 from kg.store.local import ensure_store, open_read_only
-from kg.store.publish import Part, PublishError, parts, publish, requests_of, update_text
+from kg.store.publish import Part, parts, publish, requests_of, update_text
 from kg.store.remote import Endpoint, RemoteStore
 from tests.triplestores import Server, oxigraph
 

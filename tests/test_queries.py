@@ -4,14 +4,15 @@ from __future__ import annotations
 
 import pytest
 
-from kg.graph import KnowledgeGraph, build
+from kg.graph import KnowledgeGraph
+from kg.pipeline import build
 from kg.settings import Settings
 from tests.solutions import QUERIES, run
 
 
 @pytest.fixture(scope="session")
 def real_kg() -> KnowledgeGraph:
-    return build(Settings())
+    return build(Settings()).graph
 
 
 def pick(rows: list[dict[str, str]], *columns: str) -> set[tuple[str, ...]]:

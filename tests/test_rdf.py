@@ -10,6 +10,7 @@ import pytest
 from kg.compile.rdf import Qualifiers, entity
 from kg.errors import NotFoundError, QueryError
 from kg.graph import KnowledgeGraph
+from kg.pipeline import Build
 
 
 def rows(kg: KnowledgeGraph, sparql: str) -> list[tuple[str, ...]]:
@@ -106,12 +107,12 @@ def test_fact_graph_names_are_stable() -> None:
     assert graph != Qualifiers("https://example.org/a", "paper").graph(x)
 
 
-def test_record_lookup_suggests_the_closest_id(fixture_kg: KnowledgeGraph) -> None:
-    assert fixture_kg.record("model", "chat-7b").name == "Chat 7B"
+def test_record_lookup_suggests_the_closest_id(fixture_build: Build) -> None:
+    assert fixture_build.record("model", "chat-7b").name == "Chat 7B"
     with pytest.raises(
         NotFoundError, match=r"^no model with id 'chat7b' \(did you mean 'chat-7b'\?\)$"
     ):
-        fixture_kg.record("model", "chat7b")
+        fixture_build.record("model", "chat7b")
 
 
 def test_bad_query_raises_query_error(fixture_kg: KnowledgeGraph) -> None:

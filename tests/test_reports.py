@@ -9,16 +9,18 @@ from pathlib import Path
 import networkx as nx
 import pytest
 
-from kg.graph import KnowledgeGraph, build
+from kg.errors import ReportError
+from kg.networks.projection import to_networkx
+from kg.pipeline import build
 from kg.report import charts
-from kg.report.write import ReportError, write_report
+from kg.report.write import write_report
 from kg.settings import Settings
 
 
 @pytest.fixture(scope="module")
-def report(fixture_kg: KnowledgeGraph, tmp_path_factory: pytest.TempPathFactory) -> Path:
+def report(fixture_nx: nx.MultiDiGraph, tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("report") / "report"
-    write_report(fixture_kg.nx, out)
+    write_report(fixture_nx, out)
     return out
 
 
@@ -98,9 +100,9 @@ def test_metric_tables_as_csv_and_json(report: Path) -> None:
     ]
 
 
-def test_exports_read_back_with_networkx(report: Path, fixture_kg: KnowledgeGraph) -> None:
+def test_exports_read_back_with_networkx(report: Path, fixture_nx: nx.MultiDiGraph) -> None:
     G = nx.read_graphml(report / "exports/projection.graphml")
-    assert (len(G), G.number_of_edges()) == (len(fixture_kg.nx), fixture_kg.nx.number_of_edges())
+    assert (len(G), G.number_of_edges()) == (len(fixture_nx), fixture_nx.number_of_edges())
     assert G.nodes["organization/acme"]["organization_type"] == "startup-or-company"
     H = nx.read_gexf(report / "exports/actor.gexf")
     assert H.nodes["organization/acme"]["label"] == "Acme AI"
@@ -111,8 +113,8 @@ def test_exports_read_back_with_networkx(report: Path, fixture_kg: KnowledgeGrap
     assert A.nodes["organization/acme"]["community"] == 1
 
 
-def test_report_is_deterministic(report: Path, fixture_kg: KnowledgeGraph, tmp_path: Path) -> None:
-    write_report(fixture_kg.nx, tmp_path / "again")
+def test_report_is_deterministic(report: Path, fixture_nx: nx.MultiDiGraph, tmp_path: Path) -> None:
+    write_report(fixture_nx, tmp_path / "again")
     assert files(tmp_path / "again") == files(report)
     svg = (report / "charts/actor-pagerank.svg").read_text(encoding="utf-8")
     assert "<dc:date>" not in svg
@@ -120,10 +122,10 @@ def test_report_is_deterministic(report: Path, fixture_kg: KnowledgeGraph, tmp_p
 
 
 def test_failed_report_leaves_the_previous_one(
-    fixture_kg: KnowledgeGraph, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    fixture_nx: nx.MultiDiGraph, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     out = tmp_path / "report"
-    write_report(fixture_kg.nx, out)
+    write_report(fixture_nx, out)
     before = files(out)
 
     def broken(*args: object) -> list[Path]:
@@ -131,24 +133,25 @@ def test_failed_report_leaves_the_previous_one(
 
     monkeypatch.setattr(charts, "network_map", broken)
     with pytest.raises(OSError, match="disk full"):
-        write_report(fixture_kg.nx, out)
+        write_report(fixture_nx, out)
     assert files(out) == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["report"]
 
 
 def test_report_refuses_a_folder_that_is_not_a_report(
-    fixture_kg: KnowledgeGraph, tmp_path: Path
+    fixture_nx: nx.MultiDiGraph, tmp_path: Path
 ) -> None:
     (tmp_path / "notes.txt").write_text("mine", encoding="utf-8")
     with pytest.raises(ReportError, match="is not a report folder; choose another --out"):
-        write_report(fixture_kg.nx, tmp_path)
+        write_report(fixture_nx, tmp_path)
     assert (tmp_path / "notes.txt").read_text(encoding="utf-8") == "mine"
 
 
 def test_real_data_report_names_top_actors(tmp_path: Path) -> None:
-    kg = build(Settings())
+    built = build(Settings())
+    G = to_networkx(built.graph.rdf)
     out = tmp_path / "report"
-    write_report(kg.nx, out)
+    write_report(G, out)
     text = (out / "report.md").read_text(encoding="utf-8")
     hubs = text.split("- Top actors by PageRank (hubs): ", 1)[1].split("\n", 1)[0]
     brokers = text.split("- Top actors by betweenness (brokers): ", 1)[1].split("\n", 1)[0]
@@ -159,4 +162,4 @@ def test_real_data_report_names_top_actors(tmp_path: Path) -> None:
     assert "Hugging Face" in brokers
     assert "Allen Institute for AI" in brokers
     exported = nx.read_graphml(out / "exports/projection.graphml")
-    assert len(exported) == len(kg.nx) == len(kg.records)
+    assert len(exported) == len(G) == len(built.records)

@@ -5,16 +5,15 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import httpx
 import pytest
 
-from kg.errors import RecordError
+from kg.errors import RecordError, StoreError
 from kg.settings import Settings
-from kg.store.local import StoreError, ensure_store, load_files, open_read_only
-from tests.server import free_port
+from kg.store.local import ensure_store, load_files, open_read_only
+from tests.server import running
 
 TRIG = """@prefix ex: <http://example.org/> .
 ex:s ex:p "default" .
@@ -116,34 +115,22 @@ def test_kg_load_then_kg_serve_store(tmp_path: Path) -> None:
         check=True,
     )
     assert loaded.stdout == f"loaded 1 file(s); {tmp_path / 's'} holds 2 quads\n"
-    port = free_port()
-    server = subprocess.Popen(
-        [sys.executable, "-m", "kg", "serve", "--port", str(port), "--store", str(tmp_path / "s")],
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-    )
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                response = httpx.get(
-                    f"http://127.0.0.1:{port}/sparql",
-                    params={"query": "SELECT ?o { ?s ?p ?o } ORDER BY ?o"},
-                )
-                break
-            except httpx.ConnectError:
-                assert time.monotonic() < deadline, "kg serve did not start"
-                time.sleep(0.2)
-        assert [b["o"]["value"] for b in response.json()["results"]["bindings"]] == [
-            "default",
-            "named",
-        ]
-    finally:
-        server.terminate()
-        server.wait(timeout=10)
-        assert server.stderr is not None
-        server.stderr.close()
+
+    def start(ports: list[int]) -> tuple[list[str], str]:
+        command = [sys.executable, "-m", "kg", "serve", "--store", str(tmp_path / "s")]
+        return [*command, "--port", str(ports[0])], f"http://127.0.0.1:{ports[0]}/sparql"
+
+    # kg serve binds its own port and cannot be asked for port 0 (it reads 0 as "the default",
+    # 8000), so it runs on a port picked free and is started again if another process took it.
+    with running(start, tmp_path / "serve.log", env=env) as (port,):
+        response = httpx.get(
+            f"http://127.0.0.1:{port}/sparql",
+            params={"query": "SELECT ?o { ?s ?p ?o } ORDER BY ?o"},
+        )
+    assert [b["o"]["value"] for b in response.json()["results"]["bindings"]] == [
+        "default",
+        "named",
+    ]
 
 
 def test_kg_serve_refuses_a_missing_store(tmp_path: Path) -> None:

@@ -1,4 +1,5 @@
-"""Real SPARQL servers for the remote-store tests, each on a free loopback port in a temp dir.
+"""Real SPARQL servers for the remote-store tests, each on a free loopback port in a temp dir
+(started again on other ports if another process takes one first: see ``tests.server.running``).
 
 ``oxigraph serve`` comes with the ``oxigraph`` package of the dev extras; Virtuoso with the
 Debian package ``virtuoso-opensource`` (``apt-get install -y virtuoso-opensource``), and the
@@ -8,17 +9,13 @@ tests that need it are marked ``virtuoso`` and skipped without it.
 from __future__ import annotations
 
 import shutil
-import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-import httpx
-
-from tests.server import free_port
+from tests.server import running
 
 OXIGRAPH = shutil.which("oxigraph", path=str(Path(sys.executable).parent)) or shutil.which(
     "oxigraph"
@@ -35,47 +32,20 @@ class Server:
     gsp: str
 
 
-def _wait(process: subprocess.Popen[bytes], url: str, log: Path, seconds: float = 60) -> None:
-    deadline = time.monotonic() + seconds
-    while True:
-        try:
-            httpx.get(url, params={"query": "ASK {}"}, timeout=2)
-            return
-        except httpx.TransportError:
-            if process.poll() is not None or time.monotonic() > deadline:
-                process.kill()
-                raise RuntimeError(f"{url} did not start: {log.read_text()[-2000:]}") from None
-            time.sleep(0.1)
-
-
-@contextmanager
-def _running(command: list[str], cwd: Path, probe: str) -> Iterator[None]:
-    log = cwd / "server.log"
-    with log.open("wb") as out:
-        process = subprocess.Popen(command, cwd=cwd, stdout=out, stderr=subprocess.STDOUT)
-    try:
-        _wait(process, probe, log)
-        yield
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
-
-
 @contextmanager
 def oxigraph(directory: Path, *, union: bool = True, timeout: int = 5) -> Iterator[Server]:
     """``oxigraph serve`` over a new store in ``directory``, its default graph the union."""
     if OXIGRAPH is None:
         raise RuntimeError("the oxigraph command is missing: pip install -e '.[dev]'")
-    port = free_port()
-    command = [OXIGRAPH, "serve", "--location", str(directory / "db")]
-    command += ["--bind", f"127.0.0.1:{port}", "--timeout-s", str(timeout)]
-    command += ["--union-default-graph"] if union else []
-    base = f"http://127.0.0.1:{port}"
-    with _running(command, directory, f"{base}/query"):
+
+    def start(ports: list[int]) -> tuple[list[str], str]:
+        command = [OXIGRAPH, "serve", "--location", str(directory / "db")]
+        command += ["--bind", f"127.0.0.1:{ports[0]}", "--timeout-s", str(timeout)]
+        command += ["--union-default-graph"] if union else []
+        return command, f"http://127.0.0.1:{ports[0]}/query"
+
+    with running(start, directory / "server.log", cwd=directory) as (port,):
+        base = f"http://127.0.0.1:{port}"
         yield Server(f"{base}/query", f"{base}/update", f"{base}/store")
 
 
@@ -115,10 +85,18 @@ def virtuoso(directory: Path) -> Iterator[Server]:
     """
     if VIRTUOSO is None:
         raise RuntimeError("virtuoso-t is missing: apt-get install -y virtuoso-opensource")
-    http_port, sql_port = free_port(), free_port()
     ini = directory / "virtuoso.ini"
-    ini.write_text(VIRTUOSO_INI.format(dir=directory, sql_port=sql_port, http_port=http_port))
-    base = f"http://127.0.0.1:{http_port}"
-    command = [VIRTUOSO, "+foreground", "+configfile", str(ini)]
-    with _running(command, directory, f"{base}/sparql"):
+
+    def start(ports: list[int]) -> tuple[list[str], str]:
+        http_port, sql_port = ports
+        ini.write_text(VIRTUOSO_INI.format(dir=directory, sql_port=sql_port, http_port=http_port))
+        return [
+            VIRTUOSO,
+            "+foreground",
+            "+configfile",
+            str(ini),
+        ], f"http://127.0.0.1:{http_port}/sparql"
+
+    with running(start, directory / "server.log", ports=2, cwd=directory) as (http_port, _):
+        base = f"http://127.0.0.1:{http_port}"
         yield Server(f"{base}/sparql", f"{base}/sparql-auth", f"{base}/sparql-graph-crud-auth")

@@ -16,7 +16,6 @@ from api.pages.render import HERE
 
 def install(app: FastAPI) -> None:
     """Add the pages, Linked Data routes, API documentation and static files to ``app``."""
-    app.state.reports = report.ReportCache()
     api_docs.mount_assets(app)
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     for module in (browse, linked_data, editor, report, api_docs):

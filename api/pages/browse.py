@@ -7,9 +7,8 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Request, Response
 
-from api.deps import KG, Warmed
+from api.deps import KG, State, Warmed
 from api.pages.render import PageRoute, page
-from api.pages.report import reports
 from kg.read import lookup, projects
 from kg.schema.records import KINDS
 
@@ -21,19 +20,19 @@ CENTRAL = 10
 
 
 @router.get("/")
-def home(request: Request, kg: KG, warm: Warmed) -> Response:
+def home(request: Request, state: State, warm: Warmed) -> Response:
     """Counts, a search box, the most central actors and the five governance models."""
-    counts = Counter(kind for _, kind in warm.kg.nx.nodes(data="kind"))
-    actor_report = reports(request).peek(warm.kg.nx, "actor")
+    counts = Counter(kind for _, kind in warm.projection.nodes(data="kind"))
+    actor_report = state.reports.peek(warm.projection, "actor")
     central = (
         actor_report.analysis.top("pagerank", CENTRAL, "organization") if actor_report else None
     )
     context = {
         "counts": [(kind, counts[kind]) for kind in KINDS if counts[kind]],
-        "links": warm.kg.nx.number_of_edges(),
+        "links": warm.projection.number_of_edges(),
         "quads": warm.quads,
         "central": central,
-        "models": projects.governance_models(kg),
+        "models": projects.governance_models(state.graph),
     }
     return page(request, "home.html", context)
 

@@ -10,10 +10,12 @@ from urllib.parse import parse_qs, urlencode
 import pyoxigraph as ox
 from fastapi import APIRouter, Request, Response
 
+from api.deps import State, get_state
 from api.pages.render import PageRoute, page
-from api.routes.sparql import named_queries, read_body, run_query
+from api.runner import read_body, run_query
 from kg.errors import KGError, QueryError
 from kg.sparql.protocol import Answer, Dataset
+from kg.sparql.queries import named_queries
 
 router = APIRouter(route_class=PageRoute, include_in_schema=False)
 
@@ -68,7 +70,8 @@ def _downloads(sparql: str, kind: str) -> list[tuple[str, str]]:
 
 
 async def _editor(request: Request, sparql: str | None, example: str = "") -> Response:
-    examples = named_queries(request.app.state.settings.ontology_dir / "queries")
+    state = get_state(request)
+    examples = named_queries(state.settings.ontology_dir / "queries")
     chosen = next((e for e in examples if e.name == example), None)
     context: dict[str, Any] = {
         "examples": examples,
@@ -83,7 +86,7 @@ async def _editor(request: Request, sparql: str | None, example: str = "") -> Re
         try:
             if not sparql.strip():
                 raise QueryError("the query is empty")
-            answer = await run_query(request, sparql, Dataset(), ACCEPT, None, endpoint)
+            answer = await run_query(state, sparql, Dataset(), ACCEPT, None, endpoint)
         except KGError as exc:
             context["error"] = (exc.title, str(exc))
             status = exc.status
@@ -105,7 +108,8 @@ async def editor(request: Request, example: str = "", query: str | None = None) 
 
 
 @router.post("/query")
-async def editor_run(request: Request) -> Response:
+async def editor_run(request: Request, state: State) -> Response:
     """Run the query of the editor's form (``application/x-www-form-urlencoded``)."""
-    form = parse_qs((await read_body(request)).decode("utf-8", "replace"))
+    body = await read_body(request, state.settings.max_body_bytes)
+    form = parse_qs(body.decode("utf-8", "replace"))
     return await _editor(request, form.get("query", [""])[0], form.get("example", [""])[0])

@@ -101,7 +101,7 @@ def _entity_page(request: Request, kg: KnowledgeGraph, kind: str, id_: str, here
     warm = get_warm(request)
     links = lookup.links(kg, kind, id_)
     try:
-        picture: ego.EgoNetwork | None = ego.ego_network(warm.kg.nx, f"{kind}/{id_}")
+        picture: ego.EgoNetwork | None = ego.ego_network(warm.projection, f"{kind}/{id_}")
     except NotFoundError:
         picture = None
     context = {

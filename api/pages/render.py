@@ -20,11 +20,11 @@ from fastapi.templating import Jinja2Templates
 
 from kg.compile.dumps import compact_iri
 from kg.compile.rdf import ONTOLOGY_GRAPH
-from kg.errors import KGError
+from kg.errors import KGError, NotAcceptableError
 from kg.networks.ego import EgoNetwork, EgoNode
 from kg.schema.records import KINDS
 from kg.schema.vocabulary import ID
-from kg.sparql.protocol import NotAcceptableError, negotiate
+from kg.sparql.protocol import negotiate
 
 HERE = Path(__file__).parent
 HTML = "text/html"

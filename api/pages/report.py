@@ -4,109 +4,30 @@ computed from the served graph's projection once, in the background, then kept."
 from __future__ import annotations
 
 import logging
-import threading
-from dataclasses import dataclass, field
 from typing import Annotated, Literal
 
 import networkx as nx
 from fastapi import APIRouter, Path, Request, Response
 
-from api.deps import Warmed
+from api.deps import State, Warmed
 from api.pages.render import PageRoute, page
-from kg.errors import KGError, NotFoundError
+from kg.errors import NotFoundError
 from kg.networks.metrics import METRICS
-from kg.report.analysis import Analysis, analyse
-from kg.report.charts import bar_figure, network_figure, svg_text
+from kg.report.cache import TOP
 from kg.report.text import MEANING, NETWORK_TITLES, TITLES
-from kg.sparql.workers import WarmingUpError
 
 logger = logging.getLogger(__name__)
 router = APIRouter(route_class=PageRoute, include_in_schema=False)
 
 Network = Literal["actor", "project", "actor-artifact"]
-TOP = 10
-"""Rows of each table and bars of each chart."""
-
-
-@dataclass(frozen=True)
-class NetworkReport:
-    """Every metric of one network, and its charts as SVG (``map`` and one per metric)."""
-
-    analysis: Analysis
-    charts: dict[str, str]
-
-
-def network_report(projection: nx.MultiDiGraph, network: str) -> NetworkReport:
-    """Analyse network ``network`` of the projection and draw its charts, as ``kg report`` does."""
-    a = analyse(projection, network, lambda step: logger.debug("report: %s", step))
-    charts = {
-        metric: svg_text(bar_figure(a.top(metric, TOP), f"{TITLES[metric]}: {network} network"))
-        for metric in METRICS
-    }
-    figure = network_figure(a.H, a.map_groups(), a.values["pagerank"], NETWORK_TITLES[network])
-    charts["map"] = svg_text(figure)
-    return NetworkReport(a, charts)
-
-
-@dataclass
-class ReportCache:
-    """The report of each network, computed once in a background thread, one at a time."""
-
-    done: dict[str, NetworkReport] = field(default_factory=dict)
-    failed: dict[str, KGError] = field(default_factory=dict)
-    running: set[str] = field(default_factory=set)
-    lock: threading.Lock = field(default_factory=threading.Lock)
-    one_at_a_time: threading.Lock = field(default_factory=threading.Lock)
-
-    def peek(self, projection: nx.MultiDiGraph, network: str) -> NetworkReport | None:
-        """The report of ``network`` if it is ready; else None, and its computation starts."""
-        with self.lock:
-            if network in self.failed:
-                raise self.failed[network]
-            if network in self.done or network in self.running:
-                return self.done.get(network)
-            self.running.add(network)
-        threading.Thread(
-            target=self._compute, args=(projection, network), name=f"report-{network}", daemon=True
-        ).start()
-        return None
-
-    def get(self, projection: nx.MultiDiGraph, network: str) -> NetworkReport:
-        """The report of ``network``, or WarmingUpError (503) while it is computed."""
-        found = self.peek(projection, network)
-        if found is None:
-            raise WarmingUpError(
-                f"the report of the {network} network is being computed; "
-                "this page reloads by itself in a few seconds"
-            )
-        return found
-
-    def _compute(self, projection: nx.MultiDiGraph, network: str) -> None:
-        try:
-            with self.one_at_a_time:
-                report = network_report(projection, network)
-            with self.lock:
-                self.done[network] = report
-            logger.info("report of the %s network ready", network)
-        except KGError as exc:
-            logger.exception("the report of the %s network failed", network)
-            with self.lock:
-                self.failed[network] = exc
-        finally:  # anything else is logged by the thread, and the next visit tries again
-            with self.lock:
-                self.running.discard(network)
-
-
-def reports(request: Request) -> ReportCache:
-    """The app's report cache."""
-    cache: ReportCache = request.app.state.reports
-    return cache
 
 
 @router.get("/report")
-def report_page(request: Request, warm: Warmed, network: Network = "actor") -> Response:
+def report_page(
+    request: Request, state: State, warm: Warmed, network: Network = "actor"
+) -> Response:
     """The centrality report of one collaboration network: a table and a chart per metric."""
-    found = reports(request).get(warm.kg.nx, network)
+    found = state.reports.get(warm.projection, network)
     context = {
         "network": network,
         "networks": NETWORK_TITLES,
@@ -120,13 +41,13 @@ def report_page(request: Request, warm: Warmed, network: Network = "actor") -> R
 
 @router.get("/report/{network}/{chart}.svg")
 def report_chart(
-    request: Request,
+    state: State,
     warm: Warmed,
     network: Network,
     chart: Annotated[str, Path(description="map or a metric")],
 ) -> Response:
     """One chart of the report, as SVG."""
-    found = reports(request).get(warm.kg.nx, network)
+    found = state.reports.get(warm.projection, network)
     if chart not in found.charts:
         raise NotFoundError(f"no chart {chart!r}; charts: {', '.join(found.charts)}")
     return Response(found.charts[chart], media_type="image/svg+xml")

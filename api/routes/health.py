@@ -5,6 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 
+from api.deps import State
 from api.problems import problem
 from kg.errors import KGError
 
@@ -24,21 +25,22 @@ def healthz() -> dict[str, str]:
         503: {"description": "Not ready: no query worker alive, the store away, or warming up"}
     },
 )
-def readyz(request: Request) -> JSONResponse:
+def readyz(request: Request, state: State) -> JSONResponse:
     """Query workers are alive, the store answers, and the search index is built; else 503.
 
     When ready: the live workers, how many run a query, how many requests wait for one, and
     the quads in the store.
     """
-    state = request.app.state
     not_ready = None
     if state.pool.ready == 0:
         not_ready = "no query worker is alive"
-    elif state.warm is None:
+    elif not state.warm.done():
         not_ready = "the search index and collaboration graph are being built"
+    elif state.warm.exception() is not None:
+        not_ready = f"warm-up failed: {state.warm.exception()}"
     else:
         try:
-            state.kg.query("ASK {}")
+            state.graph.query("ASK {}")
         except KGError as exc:  # a remote store that does not answer
             not_ready = str(exc)
     if not_ready:
@@ -50,6 +52,6 @@ def readyz(request: Request) -> JSONResponse:
             "workers": pool.ready,
             "busy": pool.busy,
             "waiting": pool.waiting,
-            "quads": state.warm.quads,
+            "quads": state.ready().quads,
         }
     )

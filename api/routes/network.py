@@ -84,7 +84,9 @@ def read_collaborators(
     min_confidence: ConfidenceQuery = None,
 ) -> list[CollaboratorOut] | Response:
     """Organizations that share a project or artifact with this one, most shared items first, with the items."""
-    found = metrics.collaborators(warm.kg.nx, id, **_filters(phase, artifact_kind, min_confidence))
+    found = metrics.collaborators(
+        warm.projection, id, **_filters(phase, artifact_kind, min_confidence)
+    )
     out = [
         CollaboratorOut(
             node=c.node,
@@ -111,7 +113,7 @@ def read_paths(
         if not id_:
             raise ParameterError(f"{node!r} is not kind/id, e.g. model/bloom")
         require_kind(kind)
-    paths = metrics.shortest_paths(warm.kg.nx, from_, to, max_hops=max_hops)
+    paths = metrics.shortest_paths(warm.projection, from_, to, max_hops=max_hops)
     out = [
         [
             StepOut(node=s.node, label=s.label, kind=s.kind, relations=list(s.relations))
@@ -148,7 +150,7 @@ def read_centrality(
 ) -> list[RankedOut] | Response:
     """The most central nodes of a collaboration network by one metric (docs/metrics.md explains each)."""
     rows = metrics.centrality_table(
-        warm.kg.nx,
+        warm.projection,
         network,
         metric,
         kind=kind,

@@ -2,25 +2,22 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Annotated
-from urllib.parse import parse_qs, quote
+from urllib.parse import parse_qs
 
 from fastapi import APIRouter, Query, Request, Response
-from pydantic import BaseModel
 
-from api.deps import KG
-from kg.errors import NotFoundError, QueryError
-from kg.sparql.protocol import (
-    Answer,
-    Dataset,
+from api.deps import State
+from api.runner import read_body, run_query
+from api.state import AppState
+from kg.errors import (
     ForbiddenOperationError,
-    PayloadTooLargeError,
+    NotFoundError,
+    QueryError,
     UnsupportedMediaTypeError,
-    describe_service,
-    refuse_outbound,
 )
-from kg.sparql.workers import Job
+from kg.sparql.protocol import Dataset, describe_service
+from kg.sparql.queries import Example, named_queries
 
 router = APIRouter(tags=["sparql"])
 
@@ -55,7 +52,7 @@ def _one(values: list[str], name: str) -> str | None:
 
 
 async def _run(
-    request: Request, kg: KG, params: dict[str, list[str]], sparql: str | None
+    request: Request, state: AppState, params: dict[str, list[str]], sparql: str | None
 ) -> Response:
     if params.get("update"):
         raise ForbiddenOperationError(READ_ONLY)
@@ -66,32 +63,12 @@ async def _run(
     fmt = _one(params.get("format", []), "format")
     endpoint = str(request.url.replace(query=""))
     if sparql is None:
-        warm = request.app.state.warm
-        answer = describe_service(endpoint, warm.quads if warm else None, accept=accept)
+        quads = state.warm.result().quads if state.warm.done() else None
+        answer = describe_service(endpoint, quads, accept=accept)
     else:
-        answer = await run_query(request, sparql, dataset, accept, fmt, endpoint)
+        answer = await run_query(state, sparql, dataset, accept, fmt, endpoint)
     headers = {"Vary": "Accept", **answer.headers}
     return Response(answer.body, media_type=answer.media_type, headers=headers)
-
-
-async def run_query(
-    request: Request,
-    sparql: str,
-    dataset: Dataset,
-    accept: str | None,
-    fmt: str | None,
-    endpoint: str,
-) -> Answer:
-    """Run ``sparql`` in a query worker, within the app's limits; ``endpoint`` is the base IRI."""
-    settings = request.app.state.settings
-    if len(sparql) > settings.max_query_chars:
-        raise PayloadTooLargeError(
-            f"the query has {len(sparql)} characters; the limit is {settings.max_query_chars}"
-        )
-    refuse_outbound(sparql)  # before any worker sees it
-    job = Job(sparql, dataset, accept, fmt, endpoint, settings.max_rows)
-    answer: Answer = await request.app.state.pool.run(job)
-    return answer
 
 
 @router.get(
@@ -104,7 +81,7 @@ async def run_query(
 )
 async def sparql_get(
     request: Request,
-    kg: KG,
+    state: State,
     query: Annotated[
         list[str] | None,
         Query(
@@ -118,7 +95,7 @@ async def sparql_get(
 ) -> Response:
     """SPARQL 1.1 Protocol query via GET."""
     params = parse_qs(request.url.query, keep_blank_values=True)
-    return await _run(request, kg, params, _one(params.get("query", []), "query"))
+    return await _run(request, state, params, _one(params.get("query", []), "query"))
 
 
 @router.post(
@@ -139,7 +116,7 @@ async def sparql_get(
         }
     },
 )
-async def sparql_post(request: Request, kg: KG) -> Response:
+async def sparql_post(request: Request, state: State) -> Response:
     """SPARQL 1.1 Protocol query via POST, URL-encoded or direct."""
     media, _, parameters = (request.headers.get("content-type") or "").partition(";")
     media = media.strip().lower()
@@ -148,7 +125,7 @@ async def sparql_post(request: Request, kg: KG) -> Response:
     )
     if charset not in ("utf-8", "utf8"):
         raise UnsupportedMediaTypeError(f"the body must be UTF-8, not {charset}")
-    body = await read_body(request)
+    body = await read_body(request, state.settings.max_body_bytes)
     try:
         text = body.decode("utf-8")
     except UnicodeDecodeError:
@@ -167,49 +144,13 @@ async def sparql_post(request: Request, kg: KG) -> Response:
     else:
         shown = media or "no content type"
         raise UnsupportedMediaTypeError(f"POST a query as {QUERY} or {FORM}, not {shown}")
-    return await _run(request, kg, params, sparql)
-
-
-async def read_body(request: Request) -> bytes:
-    """The request body, refused with 413 past ``max_body_bytes`` without reading it all."""
-    limit = request.app.state.settings.max_body_bytes
-    declared = request.headers.get("content-length")
-    if declared is not None and declared.isdigit() and int(declared) > limit:
-        raise PayloadTooLargeError(f"the body has {declared} bytes; the limit is {limit}")
-    body = bytearray()
-    async for chunk in request.stream():
-        body += chunk
-        if len(body) > limit:
-            raise PayloadTooLargeError(f"the body is longer than the limit of {limit} bytes")
-    return bytes(body)
-
-
-class Example(BaseModel):
-    """A named query from ontology/queries/."""
-
-    name: str
-    title: str
-    query: str
-    run: str
-
-
-def named_queries(queries: Path) -> list[Example]:
-    examples = []
-    for path in sorted(queries.glob("*.rq")):
-        text = path.read_text(encoding="utf-8")
-        title = (
-            text.splitlines()[0].removeprefix("#").strip() if text.startswith("#") else path.stem
-        )
-        examples.append(
-            Example(name=path.stem, title=title, query=text, run=f"/sparql?query={quote(text)}")
-        )
-    return examples
+    return await _run(request, state, params, sparql)
 
 
 @router.get("/sparql/examples", summary="Example queries")
-def examples(request: Request) -> list[Example]:
+def examples(state: State) -> list[Example]:
     """The named queries of ontology/queries/: the competency questions and more, each with a link that runs it."""
-    return named_queries(request.app.state.settings.ontology_dir / "queries")
+    return named_queries(state.settings.ontology_dir / "queries")
 
 
 @router.get(
@@ -217,9 +158,9 @@ def examples(request: Request) -> list[Example]:
     summary="One example query",
     responses={200: {"content": {QUERY: {}}}},
 )
-def example(request: Request, name: str) -> Response:
+def example(state: State, name: str) -> Response:
     """The text of one example query, as application/sparql-query."""
-    known = named_queries(request.app.state.settings.ontology_dir / "queries")
+    known = named_queries(state.settings.ontology_dir / "queries")
     for item in known:
         if item.name == name:
             return Response(item.query, media_type=f"{QUERY}; charset=utf-8")

@@ -18,16 +18,8 @@ import networkx as nx
 import yaml
 from pydantic import BaseModel, ValidationError
 
-from kg.errors import Problem, RecordError
-from kg.schema.records import (
-    DIRECTORIES,
-    KINDS,
-    FieldError,
-    PublicationRecord,
-    Record,
-    Target,
-    Vocabulary,
-)
+from kg.errors import FieldError, Problem, RecordError
+from kg.schema.records import DIRECTORIES, KINDS, PublicationRecord, Record, Target, Vocabulary
 from kg.schema.vocabulary import Vocabularies
 
 logger = logging.getLogger(__name__)

@@ -20,7 +20,6 @@ from kg.compile.load import load_records
 from kg.compile.rdf import PROVENANCE_GRAPH, build_graph, iri
 from kg.compile.shapes import shape_violations
 from kg.errors import CatalogueError, ShapeError
-from kg.graph import PREFIXES
 from kg.importers.aliases import load_aliases
 from kg.importers.catalogue import Catalogue, Report, Snapshot
 from kg.importers.facts import RecordFacts, catalogue_iri
@@ -31,7 +30,7 @@ from kg.importers.resolve import Resolver
 from kg.importers.saved import ImportedCatalogue, load_imports, remove_import, save_import
 from kg.schema.namespace import LLMKG
 from kg.schema.records import KINDS, Record
-from kg.schema.vocabulary import ID, load_vocabulary
+from kg.schema.vocabulary import ID, PREFIXES, load_vocabulary
 from kg.settings import Settings
 from kg.sparql.results import short
 

@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import pyoxigraph as ox
 
 from kg.graph import KnowledgeGraph
 from kg.sparql.results import render_table, short
+
+if TYPE_CHECKING:
+    from kg.pipeline import Build
 
 CLASS_COUNTS = """
 SELECT ?class (COUNT(DISTINCT ?entity) AS ?entities) WHERE {
@@ -31,19 +36,20 @@ def _rows(kg: KnowledgeGraph, sparql: str) -> list[list[str]]:
     return [[short(s[n]) for n in names] for s in result]
 
 
-def summary(kg: KnowledgeGraph) -> str:
+def summary(built: Build) -> str:
     """Entities, links and quads, the imports, then the number of curated entities per class."""
-    graphs = sum(1 for _ in kg.rdf.named_graphs())
+    rdf = built.graph.rdf
+    graphs = sum(1 for _ in rdf.named_graphs())
     head = (
-        f"open-llm-kg: {len(kg.records)} entities, {kg.link_count()} links, "
-        f"{len(kg.rdf)} quads in {graphs} graphs\n"
+        f"open-llm-kg: {len(built.records)} entities, {built.link_count()} links, "
+        f"{len(rdf)} quads in {graphs} graphs\n"
     )
-    for entry in kg.imports:
+    for entry in built.imports:
         head += (
             f"imported {entry.name}: {entry.imported} of {entry.records} records, "
             f"{entry.quads} quads (commit {entry.commit[:12]})\n"
         )
-    return head + "\n" + render_table(["class", "entities"], _rows(kg, CLASS_COUNTS))
+    return head + "\n" + render_table(["class", "entities"], _rows(built.graph, CLASS_COUNTS))
 
 
 def fact_counts(kg: KnowledgeGraph) -> tuple[list[str], list[list[str]]]:

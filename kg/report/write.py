@@ -24,7 +24,7 @@ from typing import Any
 
 import networkx as nx
 
-from kg.errors import KGError
+from kg.errors import ReportError
 from kg.networks import large
 from kg.networks.exports import write_graph_files
 from kg.networks.metrics import METRICS, NETWORKS, governance_models
@@ -33,13 +33,6 @@ from kg.report.analysis import Analysis, Progress, Table, analyse, phase_table
 from kg.report.text import NETWORK_TITLES, TITLES, render_html, render_markdown, report_blocks
 
 logger = logging.getLogger(__name__)
-
-
-class ReportError(KGError):
-    """The report could not be written where it was asked for."""
-
-    title = "Cannot write the report"
-    status = 500
 
 
 def _write_table(table: Table, folder: Path) -> None:

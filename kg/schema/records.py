@@ -25,6 +25,8 @@ from pydantic import (
     model_validator,
 )
 
+from kg.errors import FieldError
+
 Slug = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9.-]*$")]
 Confidence = Literal["paper", "public-record", "curator-inference"]
 Phase = Literal["pre-training", "post-training", "post-release-reuse"]
@@ -113,14 +115,6 @@ class Vocabulary:
     """Marks a field whose codes must be concepts of an ontology vocabulary (``place``, ``language``)."""
 
     scheme: str
-
-
-class FieldError(ValueError):
-    """A record-level rule broken by one field; the loader reports it under that field."""
-
-    def __init__(self, field: str, message: str) -> None:
-        super().__init__(message)
-        self.field = field
 
 
 class _Strict(BaseModel):

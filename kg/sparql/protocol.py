@@ -13,7 +13,7 @@ from itertools import islice
 
 import pyoxigraph as ox
 
-from kg.errors import KGError, query_error
+from kg.errors import ForbiddenOperationError, NotAcceptableError, query_error
 from kg.schema.vocabulary import PREFIXES
 from kg.sparql.results import serialize_solutions
 from kg.store.remote import RemoteStore
@@ -51,34 +51,6 @@ FORMAT_NAMES = {
     "rdfxml": "application/rdf+xml",
 }
 """Short names accepted by the ``format`` parameter, which overrides Accept."""
-
-
-class NotAcceptableError(KGError):
-    """No representation the client accepts."""
-
-    title = "Not acceptable"
-    status = 406
-
-
-class UnsupportedMediaTypeError(KGError):
-    """A request body in a media type or charset the protocol does not allow."""
-
-    title = "Unsupported media type"
-    status = 415
-
-
-class PayloadTooLargeError(KGError):
-    """A query or request body past the configured limits."""
-
-    title = "Payload too large"
-    status = 413
-
-
-class ForbiddenOperationError(KGError):
-    """An operation this read-only service never performs (updates, SERVICE, LOAD)."""
-
-    title = "Operation not allowed"
-    status = 403
 
 
 @dataclass(frozen=True)
@@ -199,7 +171,7 @@ def refuse_outbound(sparql: str) -> None:
     >>> refuse_outbound("SELECT * { \\u0053ERVICE <http://x> { ?s ?p ?o } }")
     Traceback (most recent call last):
     ...
-    kg.sparql.protocol.ForbiddenOperationError: SERVICE is not allowed: this endpoint makes no outbound requests
+    kg.errors.ForbiddenOperationError: SERVICE is not allowed: this endpoint makes no outbound requests
     """
     decoded = _ESCAPES.sub(lambda m: chr(int(m.group(1) or m.group(2), 16)), sparql)
     if _SERVICE.search(_STRIP.sub(" ", decoded)):

@@ -19,35 +19,12 @@ from multiprocessing.process import BaseProcess
 from pathlib import Path
 from typing import Any
 
-from kg.errors import KGError
+from kg.errors import KGError, OverloadedError, QueryTimeoutError
 from kg.sparql.protocol import Answer, Dataset, execute
 from kg.store.remote import Endpoint, RemoteStore
 
 logger = logging.getLogger(__name__)
 _CONTEXT = multiprocessing.get_context("spawn")
-
-
-class QueryTimeoutError(KGError):
-    """A query ran past its deadline and was stopped."""
-
-    title = "Query timeout"
-    status = 504
-
-
-class OverloadedError(KGError):
-    """Every worker is busy and the queue is full; retry after ``retry_after`` seconds."""
-
-    title = "Service overloaded"
-    status = 503
-    retry_after = 1
-
-
-class WarmingUpError(KGError):
-    """The server has started but is not ready for this yet."""
-
-    title = "Warming up"
-    status = 503
-    retry_after = 2
 
 
 @dataclass(frozen=True)

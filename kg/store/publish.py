@@ -29,7 +29,7 @@ from typing import Literal
 import httpx
 import pyoxigraph as ox
 
-from kg.errors import KGError
+from kg.errors import KGError, PublishError
 from kg.store.remote import Endpoint, RemoteStore, check_response, redact, send
 
 logger = logging.getLogger(__name__)
@@ -38,13 +38,6 @@ Via = Literal["gsp", "update"]
 Graph = ox.NamedNode | ox.BlankNode | ox.DefaultGraph
 NAMESPACE = "https://w3id.org/llmkg/"
 """The namespace of every graph a build makes; ``prune`` drops stale graphs only in it."""
-
-
-class PublishError(KGError):
-    """The graph cannot be published as asked."""
-
-    title = "Publish failed"
-    status = 502
 
 
 @dataclass(frozen=True)

@@ -22,7 +22,7 @@ from urllib.parse import unquote, urlencode, urlsplit, urlunsplit
 import httpx
 import pyoxigraph as ox
 
-from kg.errors import KGError, query_error
+from kg.errors import RemoteStoreError, RemoteTimeoutError, query_error
 
 if TYPE_CHECKING:
     from kg.settings import Settings
@@ -35,20 +35,6 @@ TRIPLES = "application/n-triples, text/turtle;q=0.9, application/rdf+xml;q=0.5"
 ACCEPT = {"SELECT": SOLUTIONS, "ASK": SOLUTIONS, "CONSTRUCT": TRIPLES, "DESCRIBE": TRIPLES}
 COUNT_TTL = 60.0
 """Seconds ``len(RemoteStore)`` reuses its last count (a COUNT over a large store is slow)."""
-
-
-class RemoteStoreError(KGError):
-    """The remote SPARQL service cannot be reached, refuses us, or fails."""
-
-    title = "Store unavailable"
-    status = 502
-
-
-class RemoteTimeoutError(RemoteStoreError):
-    """The remote SPARQL service did not answer in time."""
-
-    title = "Store timeout"
-    status = 504
 
 
 def redact(url: str) -> str:
