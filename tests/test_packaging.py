@@ -1,4 +1,4 @@
-"""The store fingerprint covers exactly the code the build runs, and the files it reads."""
+"""What the build depends on (the store fingerprint) and what `import kg` loads."""
 
 from __future__ import annotations
 
@@ -32,3 +32,9 @@ def test_fingerprint_changes_with_a_record(copy_settings: Settings) -> None:
     record = copy_settings.data_dir / "models" / "chat-7b.yaml"
     record.write_text(record.read_text(encoding="utf-8") + "\n", encoding="utf-8")
     assert fingerprint(copy_settings) != before
+
+
+def test_import_kg_loads_no_web_framework() -> None:
+    probe = "import sys, kg; kg.build; print(sorted({'fastapi', 'uvicorn', 'matplotlib'} & set(sys.modules)))"
+    out = subprocess.run([sys.executable, "-c", probe], check=True, capture_output=True, text=True)
+    assert out.stdout.strip() == "[]"
