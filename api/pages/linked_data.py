@@ -20,11 +20,11 @@ from api.pages.render import HTML, PageRoute, page
 from kg.errors import NotFoundError
 from kg.graph import KnowledgeGraph
 from kg.networks import ego
-from kg.networks.projection import PHASES
 from kg.read import lookup, projects, resources
 from kg.read.lookup import LinkFact, split_iri
 from kg.read.ontology import ontology_terms, ontology_triples
 from kg.read.resources import RDF_TYPES, describe, serialize
+from kg.schema.records import PHASES
 from kg.schema.vocabulary import ID
 from kg.sparql.protocol import choose
 

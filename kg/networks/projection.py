@@ -23,7 +23,7 @@ from rdflib.namespace import DCTERMS, ORG
 from kg.compile.rdf import CLASSES, PROVENANCE_GRAPH
 from kg.errors import ParameterError
 from kg.schema.namespace import LLMKG
-from kg.schema.records import ARTIFACT_KINDS, KINDS
+from kg.schema.records import ARTIFACT_KINDS, CONFIDENCES, KINDS, PHASES
 from kg.schema.vocabulary import ID
 from kg.store.remote import RemoteStore
 
@@ -66,9 +66,6 @@ DERIVATIONS = frozenset(
     {"fine_tuned_from", "continued_pretraining_from", "merged_from", "distilled_from"}
     | {"quantized_from"}
 )
-CONFIDENCES = ("curator-inference", "public-record", "paper")
-"""Confidence codes from weakest to strongest: ``min_confidence`` keeps this one and stronger."""
-PHASES = ("pre-training", "post-training", "post-release-reuse")
 UNKNOWN = ("region", "organization_type", "governance_model")
 
 _NODES = """

@@ -11,7 +11,8 @@ import networkx as nx
 
 from kg.networks import metrics
 from kg.networks.metrics import METRICS, NETWORKS, GovernanceRow, Ranked, Values
-from kg.networks.projection import PHASES, actor_ties, one_mode, select_ties
+from kg.networks.projection import actor_ties, one_mode, select_ties
+from kg.schema.records import PHASES
 
 logger = logging.getLogger(__name__)
 

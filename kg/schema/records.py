@@ -30,6 +30,10 @@ from kg.errors import FieldError
 Slug = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9.-]*$")]
 Confidence = Literal["paper", "public-record", "curator-inference"]
 Phase = Literal["pre-training", "post-training", "post-release-reuse"]
+CONFIDENCES: tuple[Confidence, ...] = tuple(reversed(get_args(Confidence)))
+"""Confidence codes from weakest to strongest: ``min_confidence`` keeps this one and stronger."""
+PHASES: tuple[Phase, ...] = get_args(Phase)
+"""Lifecycle phases in their order."""
 ArtifactKind = Literal[
     "model", "dataset", "benchmark", "framework", "leaderboard", "compute-partnership", "forum"
 ]
