@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import re
 import threading
-import time
 from collections.abc import Iterator
 from html.parser import HTMLParser
 from urllib.parse import urljoin, urlsplit
@@ -16,6 +15,7 @@ import pytest
 from api import main
 from api.main import create_app
 from kg.settings import Settings
+from tests.polling import wait_until
 from tests.server import serving
 
 BROWSER = {"Accept": "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"}
@@ -62,13 +62,13 @@ def client(base_url: str) -> Iterator[httpx.Client]:
 
 def fetch(client: httpx.Client, url: str) -> httpx.Response:
     """GET ``url``, waiting out 503s that say when to retry (reports being computed)."""
-    deadline = time.monotonic() + 30
-    response = client.get(url)
-    while response.status_code == 503 and "retry-after" in response.headers:
-        assert time.monotonic() < deadline, f"{url} stayed 503"
-        time.sleep(0.2)
+
+    def answered() -> httpx.Response | None:
         response = client.get(url)
-    return response
+        retry = response.status_code == 503 and "retry-after" in response.headers
+        return None if retry else response
+
+    return wait_until(answered, what=f"{url} no longer answers 503")
 
 
 def accessibility_problems(url: str, text: str) -> list[str]:
