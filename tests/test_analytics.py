@@ -14,13 +14,9 @@ import pytest
 
 from kg.errors import NotFoundError, ParameterError
 from kg.networks import large, metrics
-from kg.networks.metrics import (
-    Collaborator,
-    GovernanceRow,
-    Ranked,
-    centrality_table,
-    collaborators,
-)
+from kg.networks.governance import GovernanceRow, governance_table
+from kg.networks.metrics import Ranked, centrality_table
+from kg.networks.paths import Collaborator, collaborators
 from kg.networks.projection import SharedItem, actor_artifact_network, actor_network
 
 ACME, OPENLAB, HPC = "organization/acme", "organization/openlab", "organization/hpc-center"
@@ -83,7 +79,7 @@ def test_centralization_and_governance_by_hand(fixture_nx: nx.MultiDiGraph, path
     assert metrics.centralization(nx.cycle_graph(6)) == 0.0
     assert metrics.centralization(path) == 1.0
     # Alpha (single company) ties Acme (developer) and Open Lab (partner), linked once
-    assert metrics.governance_table(fixture_nx, path) == [
+    assert governance_table(fixture_nx, path) == [
         GovernanceRow("single-company", 1, 2, 1, 1.0, 0.0)
     ]
 

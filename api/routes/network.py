@@ -10,7 +10,7 @@ from pydantic import BaseModel, Field
 from api.deps import Warmed
 from api.jsonld import jsonld_response, wants_jsonld
 from kg.errors import ParameterError
-from kg.networks import metrics
+from kg.networks import metrics, paths
 from kg.read.lookup import require_kind
 from kg.schema.records import ArtifactKind, Confidence, Phase
 
@@ -84,7 +84,7 @@ def read_collaborators(
     min_confidence: ConfidenceQuery = None,
 ) -> list[CollaboratorOut] | Response:
     """Organizations that share a project or artifact with this one, most shared items first, with the items."""
-    found = metrics.collaborators(
+    found = paths.collaborators(
         warm.projection, id, **_filters(phase, artifact_kind, min_confidence)
     )
     out = [
@@ -113,13 +113,13 @@ def read_paths(
         if not id_:
             raise ParameterError(f"{node!r} is not kind/id, e.g. model/bloom")
         require_kind(kind)
-    paths = metrics.shortest_paths(warm.projection, from_, to, max_hops=max_hops)
+    found_paths = paths.shortest_paths(warm.projection, from_, to, max_hops=max_hops)
     out = [
         [
             StepOut(node=s.node, label=s.label, kind=s.kind, relations=list(s.relations))
             for s in path
         ]
-        for path in paths
+        for path in found_paths
     ]
     return (
         jsonld_response([[s.model_dump() for s in p] for p in out])

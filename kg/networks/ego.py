@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import networkx as nx
 
 from kg.errors import NotFoundError
-from kg.networks.metrics import relations_between
+from kg.networks.paths import relations_between
 from kg.networks.projection import kind_of
 
 LIMIT = 24

@@ -21,11 +21,9 @@ from typing import Any, Literal
 
 import networkx as nx
 
-from kg.errors import NotFoundError, ParameterError
+from kg.errors import ParameterError
 from kg.networks import large
 from kg.networks.projection import (
-    PROJECT_ROLES,
-    SharedItem,
     actor_artifact_network,
     actor_network,
     kind_of,
@@ -268,71 +266,15 @@ def centralization(H: nx.Graph) -> float:
     (1.0, 0.0)
     """
     degrees = [d for _, d in H.degree()]
-    return _centralization(degrees)
+    return centralization_of_degrees(degrees)
 
 
-def _centralization(degrees: list[int]) -> float:
+def centralization_of_degrees(degrees: list[int]) -> float:
     n = len(degrees)
     if n < 3:
         return 0.0
     top = max(degrees)
     return float(sum(top - d for d in degrees) / ((n - 1) * (n - 2)))
-
-
-@dataclass(frozen=True)
-class GovernanceRow:
-    """The part of a network tied to the projects of one governance model."""
-
-    governance_model: str
-    projects: int
-    nodes: int
-    edges: int
-    density: float
-    centralization: float
-
-
-def governance_models(G: nx.MultiDiGraph) -> dict[str, set[str]]:
-    """Governance models each node is tied to through a project.
-
-    A project has its own; an artifact that of its projects (``part_of_project``); an
-    actor that of the projects it develops, funds, partners in or contributes to, and
-    of the projects whose artifacts it develops.
-    """
-    found: dict[str, set[str]] = {}
-    for project, model in G.nodes(data="governance_model"):
-        if kind_of(project) != "project" or not model:
-            continue
-        members = {project}
-        for u, v, relation in [*G.in_edges(project, keys=True), *G.out_edges(project, keys=True)]:
-            other = u if v == project else v
-            if relation in PROJECT_ROLES:
-                members.add(other)
-            elif relation == "part_of_project":
-                members.add(other)
-                members |= {o for _, o, r in G.out_edges(other, keys=True) if r == "developed_by"}
-        for node in members:
-            found.setdefault(node, set()).add(model)
-    return found
-
-
-def governance_table(
-    G: nx.MultiDiGraph, H: nx.Graph, tied: Mapping[str, set[str]] | None = None
-) -> list[GovernanceRow]:
-    """Density and degree centralization of ``H`` restricted to each governance model's part.
-
-    ``tied`` is :func:`governance_models` of ``G``, when the caller has it already.
-    """
-    tied = governance_models(G) if tied is None else tied
-    adjacency = dict(H.adjacency())
-    rows = []
-    for model in sorted({m for models in tied.values() for m in models}):
-        part = {n for n in H if model in tied.get(n, ())}
-        degrees = [len(adjacency[n].keys() & part) for n in part]
-        n, edges = len(part), sum(degrees) // 2
-        density = 2 * edges / (n * (n - 1)) if n > 1 else 0.0
-        projects = sum(1 for _, m in G.nodes(data="governance_model") if m == model)
-        rows.append(GovernanceRow(model, projects, n, edges, density, _centralization(degrees)))
-    return rows
 
 
 @dataclass(frozen=True)
@@ -421,110 +363,3 @@ def centrality_table(
         raise ParameterError(unknown("kind", kind, sorted(KINDS)))
     H = collaboration_network(G, network, **filters)
     return ranking(H, METRICS[metric](H), kind=kind, top=top)
-
-
-@dataclass(frozen=True)
-class Collaborator:
-    """An actor linked to another through shared items."""
-
-    node: str
-    label: str
-    weight: int
-    items: tuple[SharedItem, ...]
-
-
-def collaborators(G: nx.MultiDiGraph, actor: str, **filters: Any) -> list[Collaborator]:
-    """The actors that share a project or artifact with ``actor``, most shared items first.
-
-    Parameters
-    ----------
-    actor
-        ``organization/<id>`` or just the id.
-    **filters
-        As :func:`kg.networks.projection.actor_network`.
-
-    Raises
-    ------
-    NotFoundError
-        If ``actor`` is not an organization of ``G``.
-    """
-    node = actor if "/" in actor else f"organization/{actor}"
-    if kind_of(node) != "organization" or node not in G:
-        raise NotFoundError(f"no actor {actor!r} in the graph")
-    H = actor_network(G, **filters)
-    if node not in H:
-        return []
-    found = [
-        Collaborator(other, H.nodes[other]["label"], d["weight"], d["items"])
-        for other, d in H[node].items()
-    ]
-    return sorted(found, key=lambda c: (-c.weight, c.node))
-
-
-@dataclass(frozen=True)
-class Step:
-    """One hop of a collaboration path: the relations between two consecutive nodes."""
-
-    node: str
-    label: str
-    kind: str
-    relations: tuple[str, ...]  # how this node links to the previous one ("^" marks an inverse)
-
-
-def shortest_paths(
-    G: nx.MultiDiGraph, source: str, target: str, *, max_hops: int = 4, limit: int = 10
-) -> list[list[Step]]:
-    """Shortest paths between two entities of the projection, ignoring edge direction.
-
-    Parameters
-    ----------
-    source, target
-        Nodes as ``kind/id``.
-    max_hops
-        Longest path to look for; no path within it gives an empty list.
-    limit
-        At most this many paths, in a stable order.
-
-    Raises
-    ------
-    NotFoundError
-        If ``source`` or ``target`` is not in the projection.
-
-    Examples
-    --------
-    >>> G = nx.MultiDiGraph()
-    >>> G.add_node("model/a", label="A", kind="model"); G.add_node("organization/m", label="M", kind="organization")
-    >>> G.add_node("model/b", label="B", kind="model")
-    >>> _ = G.add_edge("model/a", "organization/m", key="developed_by")
-    >>> _ = G.add_edge("model/b", "model/a", key="fine_tuned_from")
-    >>> [[(s.node, s.relations) for s in path] for path in shortest_paths(G, "model/b", "organization/m")]
-    [[('model/b', ()), ('model/a', ('fine_tuned_from',)), ('organization/m', ('developed_by',))]]
-    """
-    for node in (source, target):
-        if node not in G:
-            raise NotFoundError(f"no entity {node!r} in the collaboration graph")
-    U = G.to_undirected(as_view=True)
-    try:
-        if nx.shortest_path_length(U, source, target) > max_hops:
-            return []
-    except nx.NetworkXNoPath:
-        return []
-    paths = sorted(nx.all_shortest_paths(U, source, target))[:limit]
-    return [
-        [
-            Step(
-                node,
-                G.nodes[node].get("label", node),
-                G.nodes[node].get("kind", kind_of(node)),
-                () if i == 0 else relations_between(G, path[i - 1], node),
-            )
-            for i, node in enumerate(path)
-        ]
-        for path in paths
-    ]
-
-
-def relations_between(G: nx.MultiDiGraph, before: str, node: str) -> tuple[str, ...]:
-    forward = [str(k) for k in G.get_edge_data(before, node, default={})]
-    backward = [f"^{k}" for k in G.get_edge_data(node, before, default={})]
-    return tuple(sorted(forward + backward))

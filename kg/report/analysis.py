@@ -10,7 +10,9 @@ from typing import Any
 import networkx as nx
 
 from kg.networks import metrics
-from kg.networks.metrics import METRICS, NETWORKS, GovernanceRow, Ranked, Values
+from kg.networks.governance import GovernanceRow
+from kg.networks.governance import governance_table as governance_rows
+from kg.networks.metrics import METRICS, NETWORKS, Ranked, Values
 from kg.networks.projection import actor_ties, one_mode, select_ties
 from kg.schema.records import PHASES
 
@@ -56,7 +58,7 @@ def analyse(
 ) -> Analysis:
     """Build network ``name`` of ``G`` and compute every metric on it.
 
-    ``tied`` is :func:`kg.networks.metrics.governance_models` of ``G``, if the caller has it.
+    ``tied`` is :func:`kg.networks.governance.governance_models` of ``G``, if the caller has it.
     """
     progress(f"{name} network")
     a = Analysis(name, NETWORKS[name](G))
@@ -69,7 +71,7 @@ def analyse(
     progress(f"{name} network: bridges, articulation points, governance models")
     a.bridges, a.articulation_points = metrics.cuts(a.H)
     a.components = metrics.component_count(a.H)
-    a.governance = metrics.governance_table(G, a.H, tied)
+    a.governance = governance_rows(G, a.H, tied)
     return a
 
 

@@ -27,7 +27,8 @@ import networkx as nx
 from kg.errors import ReportError
 from kg.networks import large
 from kg.networks.exports import write_graph_files
-from kg.networks.metrics import METRICS, NETWORKS, governance_models
+from kg.networks.governance import governance_models
+from kg.networks.metrics import METRICS, NETWORKS
 from kg.report import charts
 from kg.report.analysis import Analysis, Progress, Table, analyse, phase_table
 from kg.report.text import NETWORK_TITLES, TITLES, render_html, render_markdown, report_blocks
