@@ -17,7 +17,7 @@ from kg.networks import large, metrics
 from kg.networks.governance import GovernanceRow, governance_table
 from kg.networks.metrics import Ranked, centrality_table
 from kg.networks.paths import Collaborator, collaborators
-from kg.networks.projection import SharedItem, actor_artifact_network, actor_network
+from kg.networks.ties import SharedItem, actor_artifact_network, actor_network
 
 ACME, OPENLAB, HPC = "organization/acme", "organization/openlab", "organization/hpc-center"
 SQRT34 = math.sqrt(34)

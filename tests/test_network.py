@@ -17,7 +17,8 @@ from hypothesis import strategies as st
 
 from kg.compile.rdf import build_graph
 from kg.errors import ParameterError
-from kg.networks.projection import (
+from kg.networks.projection import to_networkx
+from kg.networks.ties import (
     SharedItem,
     actor_artifact_network,
     actor_network,
@@ -25,7 +26,6 @@ from kg.networks.projection import (
     one_mode,
     project_network,
     select_ties,
-    to_networkx,
 )
 from kg.schema.records import KINDS, ModelRecord, OrganizationRecord
 from kg.settings import Settings

@@ -8,10 +8,8 @@ from dataclasses import dataclass
 import networkx as nx
 
 from kg.networks.metrics import centralization_of_degrees
-from kg.networks.projection import (
-    PROJECT_ROLES,
-    kind_of,
-)
+from kg.networks.projection import kind_of
+from kg.networks.ties import PROJECT_ROLES
 
 
 @dataclass(frozen=True)

@@ -23,13 +23,8 @@ import networkx as nx
 
 from kg.errors import ParameterError
 from kg.networks import large
-from kg.networks.projection import (
-    actor_artifact_network,
-    actor_network,
-    kind_of,
-    project_network,
-    unknown,
-)
+from kg.networks.projection import kind_of
+from kg.networks.ties import actor_artifact_network, actor_network, project_network, unknown
 from kg.schema.records import KINDS
 
 logger = logging.getLogger(__name__)
@@ -341,7 +336,7 @@ def centrality_table(
     top
         How many rows (at least 1).
     **filters
-        ``phase``, ``artifact_kind``, ``min_confidence`` (see :func:`kg.networks.projection.select_ties`).
+        ``phase``, ``artifact_kind``, ``min_confidence`` (see :func:`kg.networks.ties.select_ties`).
 
     Raises
     ------

@@ -9,11 +9,8 @@ from typing import Any
 import networkx as nx
 
 from kg.errors import NotFoundError
-from kg.networks.projection import (
-    SharedItem,
-    actor_network,
-    kind_of,
-)
+from kg.networks.projection import kind_of
+from kg.networks.ties import SharedItem, actor_network
 
 
 @dataclass(frozen=True)
@@ -34,7 +31,7 @@ def collaborators(G: nx.MultiDiGraph, actor: str, **filters: Any) -> list[Collab
     actor
         ``organization/<id>`` or just the id.
     **filters
-        As :func:`kg.networks.projection.actor_network`.
+        As :func:`kg.networks.ties.actor_network`.
 
     Raises
     ------
