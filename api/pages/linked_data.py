@@ -21,7 +21,8 @@ from kg.errors import NotFoundError
 from kg.graph import KnowledgeGraph
 from kg.networks import ego
 from kg.read import lookup, projects, resources
-from kg.read.lookup import LinkFact, split_iri
+from kg.read.lookup import split_iri
+from kg.read.models import LinkFact
 from kg.read.ontology import ontology_terms, ontology_triples
 from kg.read.resources import RDF_TYPES, describe, serialize
 from kg.schema.records import PHASES

@@ -9,7 +9,7 @@ from fastapi import APIRouter, Query, Request, Response
 from api.deps import KG
 from api.jsonld import jsonld_response, wants_jsonld
 from kg.read import lookup
-from kg.read.lookup import EntitySummary, ProjectSummary
+from kg.read.models import EntitySummary, ProjectSummary
 
 router = APIRouter(tags=["catalogue"])
 

@@ -9,7 +9,8 @@ from fastapi import APIRouter, Query, Request, Response
 from api.deps import KG, Warmed
 from api.jsonld import jsonld_response, wants_jsonld
 from kg.read import lookup
-from kg.read.lookup import Direction, Entity, LinkFact, Page
+from kg.read.lookup import Direction
+from kg.read.models import Entity, LinkFact, Page
 
 router = APIRouter(tags=["entities"])
 

@@ -8,17 +8,8 @@ from collections import defaultdict
 from pydantic import BaseModel, Field
 
 from kg.graph import KnowledgeGraph
-from kg.read.lookup import (
-    EntitySummary,
-    Fact,
-    ProjectSummary,
-    projects,
-    require_entity,
-    select_rows,
-    sparql_iri,
-    summarize,
-    term_text,
-)
+from kg.read.lookup import projects, require_entity, select_rows, sparql_iri, summarize, term_text
+from kg.read.models import EntitySummary, Fact, ProjectSummary
 from kg.schema.vocabulary import ID
 
 USES = ("trainedOn", "evaluatedOn", "builtWith", "listedOn", "computeFrom", "derivedFrom")

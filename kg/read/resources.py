@@ -15,15 +15,8 @@ from pydantic import BaseModel, Field
 from kg.compile.dumps import to_jsonld
 from kg.errors import NotFoundError
 from kg.graph import KnowledgeGraph
-from kg.read.lookup import (
-    Value,
-    fetch_labels,
-    relation_name,
-    select_rows,
-    sparql_iri,
-    term_text,
-    value_of,
-)
+from kg.read.lookup import fetch_labels, relation_name, select_rows, sparql_iri, term_text, value_of
+from kg.read.models import Value
 from kg.schema.vocabulary import PREFIXES
 
 RDF_TYPES: dict[str, ox.RdfFormat] = {
