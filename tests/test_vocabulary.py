@@ -1,4 +1,4 @@
-"""The closed vocabularies of kg/schema/records.py are exactly the concepts of ontology/concepts.ttl."""
+"""The closed vocabularies of kg/schema/terms.py are exactly the concepts of ontology/concepts.ttl."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import rdflib
 from rdflib.namespace import RDFS
 
 from kg.compile.rdf import CLASSES
-from kg.schema import records
+from kg.schema import records, terms
 from kg.schema.namespace import LLMKG
 from kg.schema.vocabulary import load_vocabulary
 from kg.settings import Settings
@@ -20,11 +20,11 @@ VOCABULARY = load_vocabulary(Settings().ontology_dir)
 @pytest.mark.parametrize(
     ("literal", "scheme"),
     [
-        (records.GovernanceModel, "governance-model"),
-        (records.Motivation, "motivation"),
-        (records.Phase, "lifecycle-phase"),
-        (records.OrganizationType, "organization-type"),
-        (records.Confidence, "confidence"),
+        (terms.GovernanceModel, "governance-model"),
+        (terms.Motivation, "motivation"),
+        (terms.Phase, "lifecycle-phase"),
+        (terms.OrganizationType, "organization-type"),
+        (terms.Confidence, "confidence"),
     ],
     ids=lambda x: x if isinstance(x, str) else "",
 )

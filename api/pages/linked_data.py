@@ -25,7 +25,7 @@ from kg.read.lookup import split_iri
 from kg.read.models import LinkFact
 from kg.read.ontology import ontology_terms, ontology_triples
 from kg.read.resources import RDF_TYPES, describe, serialize
-from kg.schema.records import PHASES
+from kg.schema.terms import PHASES
 from kg.schema.vocabulary import ID
 from kg.sparql.protocol import choose
 

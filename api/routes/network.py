@@ -12,7 +12,7 @@ from api.jsonld import jsonld_response, wants_jsonld
 from kg.errors import ParameterError
 from kg.networks import metrics, paths
 from kg.read.lookup import require_kind
-from kg.schema.records import ArtifactKind, Confidence, Phase
+from kg.schema.terms import ArtifactKind, Confidence, Phase
 
 router = APIRouter(tags=["networks"])
 

@@ -15,7 +15,7 @@ from rdflib.namespace import DCTERMS, ORG
 
 from kg.compile.rdf import CLASSES, PROVENANCE_GRAPH
 from kg.schema.namespace import LLMKG
-from kg.schema.records import CONFIDENCES
+from kg.schema.terms import CONFIDENCES
 from kg.schema.vocabulary import ID
 from kg.store.remote import RemoteStore
 

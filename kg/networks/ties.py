@@ -16,7 +16,8 @@ import networkx as nx
 
 from kg.errors import ParameterError
 from kg.networks.projection import DERIVATIONS, kind_of
-from kg.schema.records import ARTIFACT_KINDS, CONFIDENCES, KINDS, PHASES
+from kg.schema.records import ARTIFACT_KINDS, KINDS
+from kg.schema.terms import CONFIDENCES, PHASES
 
 logger = logging.getLogger(__name__)
 

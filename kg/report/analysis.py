@@ -14,7 +14,7 @@ from kg.networks.governance import GovernanceRow
 from kg.networks.governance import governance_table as governance_rows
 from kg.networks.metrics import METRICS, NETWORKS, Ranked, Values
 from kg.networks.ties import actor_ties, one_mode, select_ties
-from kg.schema.records import PHASES
+from kg.schema.terms import PHASES
 
 logger = logging.getLogger(__name__)
 

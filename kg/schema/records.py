@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from typing import Annotated, Any, ClassVar, Literal, get_args
+from typing import Annotated, Any, ClassVar, get_args
 
 from pydantic import (
     BaseModel,
@@ -26,55 +26,20 @@ from pydantic import (
 )
 
 from kg.errors import FieldError
+from kg.schema.terms import (
+    Access,
+    ArtifactKind,
+    Confidence,
+    DerivationKind,
+    GovernanceModel,
+    LicenseType,
+    Motivation,
+    OrganizationType,
+    Phase,
+    Platform,
+)
 
 Slug = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9.-]*$")]
-Confidence = Literal["paper", "public-record", "curator-inference"]
-Phase = Literal["pre-training", "post-training", "post-release-reuse"]
-CONFIDENCES: tuple[Confidence, ...] = tuple(reversed(get_args(Confidence)))
-"""Confidence codes from weakest to strongest: ``min_confidence`` keeps this one and stronger."""
-PHASES: tuple[Phase, ...] = get_args(Phase)
-"""Lifecycle phases in their order."""
-ArtifactKind = Literal[
-    "model", "dataset", "benchmark", "framework", "leaderboard", "compute-partnership", "forum"
-]
-"""The paper's artifact kinds, models included."""
-GovernanceModel = Literal[
-    "single-company",
-    "single-research-institute",
-    "multi-organizational-research-institute",
-    "non-profit-sponsored-grassroots",
-    "company-sponsored-grassroots",
-]
-Motivation = Literal[
-    "social",
-    "economic",
-    "technological",
-    "democratizing-access",
-    "language-representation",
-    "regional-ecosystems",
-    "regional-innovation",
-    "ecosystem-building",
-    "open-science",
-    "avoiding-reinventing-the-wheel",
-]
-OrganizationType = Literal[
-    "big-tech",
-    "startup-or-company",
-    "research-institute",
-    "university",
-    "non-profit",
-    "grassroots-community",
-    "public-body",
-    "funder",
-]
-DerivationKind = Literal[
-    "fine-tune", "continued-pretraining", "merge", "distillation", "quantization"
-]
-LicenseType = Literal[
-    "permissive", "copyleft", "open-rail", "community", "non-commercial", "proprietary"
-]
-Access = Literal["open-weights", "gated", "api-only"]
-Platform = Literal["discord", "slack", "github", "hugging-face", "mailing-list", "website", "other"]
 
 
 def _partial_date(value: object) -> object:

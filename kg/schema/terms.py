@@ -1,0 +1,54 @@
+"""The closed vocabularies of the records, each declared once (the concept schemes of
+ontology/concepts.ttl; a test ties each to its scheme). Orders derived from them live here too."""
+
+from __future__ import annotations
+
+from typing import Literal, get_args
+
+Confidence = Literal["paper", "public-record", "curator-inference"]
+Phase = Literal["pre-training", "post-training", "post-release-reuse"]
+CONFIDENCES: tuple[Confidence, ...] = tuple(reversed(get_args(Confidence)))
+"""Confidence codes from weakest to strongest: ``min_confidence`` keeps this one and stronger."""
+PHASES: tuple[Phase, ...] = get_args(Phase)
+"""Lifecycle phases in their order."""
+ArtifactKind = Literal[
+    "model", "dataset", "benchmark", "framework", "leaderboard", "compute-partnership", "forum"
+]
+"""The paper's artifact kinds, models included."""
+GovernanceModel = Literal[
+    "single-company",
+    "single-research-institute",
+    "multi-organizational-research-institute",
+    "non-profit-sponsored-grassroots",
+    "company-sponsored-grassroots",
+]
+Motivation = Literal[
+    "social",
+    "economic",
+    "technological",
+    "democratizing-access",
+    "language-representation",
+    "regional-ecosystems",
+    "regional-innovation",
+    "ecosystem-building",
+    "open-science",
+    "avoiding-reinventing-the-wheel",
+]
+OrganizationType = Literal[
+    "big-tech",
+    "startup-or-company",
+    "research-institute",
+    "university",
+    "non-profit",
+    "grassroots-community",
+    "public-body",
+    "funder",
+]
+DerivationKind = Literal[
+    "fine-tune", "continued-pretraining", "merge", "distillation", "quantization"
+]
+LicenseType = Literal[
+    "permissive", "copyleft", "open-rail", "community", "non-commercial", "proprietary"
+]
+Access = Literal["open-weights", "gated", "api-only"]
+Platform = Literal["discord", "slack", "github", "hugging-face", "mailing-list", "website", "other"]
