@@ -14,15 +14,13 @@ import pyoxigraph as ox
 from rdflib.namespace import DCTERMS, ORG
 
 from kg.compile.rdf import CLASSES, PROVENANCE_GRAPH
+from kg.graph import Store
 from kg.schema.namespace import LLMKG
 from kg.schema.terms import CONFIDENCES
 from kg.schema.vocabulary import ID
-from kg.store.remote import RemoteStore
 
 logger = logging.getLogger(__name__)
 
-Store = ox.Store | RemoteStore
-"""What the projection reads: an in-memory or on-disk store, or a remote SPARQL service."""
 
 RELATIONS: dict[str, str] = {
     str(LLMKG.developedBy): "developed_by",
