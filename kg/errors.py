@@ -162,6 +162,23 @@ class ReportError(KGError):
     status = 500
 
 
+class SetupError(KGError):
+    """A folder the command needs is missing, or an optional dependency is not installed."""
+
+    title = "Not set up"
+    status = 500
+
+
+class MissingExtraError(SetupError):
+    """A command needs an extra of the package (``web``, ``report``, ``scale``) not installed."""
+
+    def __init__(self, extra: str, module: str | None) -> None:
+        super().__init__(
+            f"this needs the {extra!r} extra ({(module or '?').partition('.')[0]} is not installed): "
+            f"pip install 'open-llm-kg[{extra}]'"
+        )
+
+
 class FieldError(ValueError):
     """A record-level rule broken by one field; the loader reports it under that field."""
 

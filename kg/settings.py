@@ -1,4 +1,9 @@
-"""Every knob of open-llm-kg, with defaults that work from a fresh clone (env prefix ``LLMKG_``)."""
+"""Every knob of open-llm-kg, with defaults that work in a checkout (env prefix ``LLMKG_``).
+
+The folders default to ``data/``, ``ontology/``, ``build/`` and ``imports/`` under the working
+directory when the settings are made, never under the installed package: a wheel installed
+anywhere works on the checkout it is run in.
+"""
 
 from __future__ import annotations
 
@@ -8,18 +13,16 @@ from typing import Literal
 from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-ROOT = Path(__file__).resolve().parent.parent
-
 
 class Settings(BaseSettings):
     """Paths and options; set any of them with an ``LLMKG_<NAME>`` environment variable."""
 
     model_config = SettingsConfigDict(env_prefix="LLMKG_", frozen=True)
 
-    data_dir: Path = ROOT / "data"
-    ontology_dir: Path = ROOT / "ontology"
-    build_dir: Path = ROOT / "build"
-    imports_dir: Path = ROOT / "imports"
+    data_dir: Path = Field(default_factory=lambda: Path.cwd() / "data")
+    ontology_dir: Path = Field(default_factory=lambda: Path.cwd() / "ontology")
+    build_dir: Path = Field(default_factory=lambda: Path.cwd() / "build")
+    imports_dir: Path = Field(default_factory=lambda: Path.cwd() / "imports")
     store: Path | None = None
     store_url: str | None = None
     update_url: str | None = None

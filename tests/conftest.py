@@ -16,13 +16,16 @@ from kg.pipeline import Build, build
 from kg.settings import Settings
 from tests.server import serving
 
-FIXTURES = Path(__file__).parent / "fixtures"
+ROOT = Path(__file__).resolve().parents[1]
+FIXTURES = ROOT / "tests" / "fixtures"
 
 
 @pytest.fixture(autouse=True, scope="session")
-def _no_local_imports(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
-    """Tests never see the catalogues a developer imported into ./imports."""
+def _test_folders(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """Tests read this checkout's ontology/ wherever they run, and never see the catalogues
+    a developer imported into ./imports."""
     with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("LLMKG_ONTOLOGY_DIR", str(ROOT / "ontology"))
         patch.setenv("LLMKG_IMPORTS_DIR", str(tmp_path_factory.mktemp("no-imports")))
         yield
 

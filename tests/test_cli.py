@@ -109,7 +109,11 @@ def test_schema_describes_fields(run: CliRunner) -> None:
 
 def test_python_m_kg_never_shows_a_traceback(copy_settings: Settings) -> None:
     (copy_settings.data_dir / "models/chat-7b.yaml").write_text("id: [unclosed\n")
-    env = {"LLMKG_DATA_DIR": str(copy_settings.data_dir), "PATH": "/usr/bin:/bin"}
+    env = {
+        "LLMKG_DATA_DIR": str(copy_settings.data_dir),
+        "LLMKG_ONTOLOGY_DIR": str(copy_settings.ontology_dir),
+        "PATH": "/usr/bin:/bin",
+    }
     proc = subprocess.run(
         [sys.executable, "-m", "kg", "validate"],
         capture_output=True,

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from kg.cli import main
-from kg.settings import ROOT, Settings
+from kg.settings import Settings
+from tests.conftest import ROOT
 
 README = (ROOT / "README.md").read_text(encoding="utf-8")
 

@@ -9,9 +9,9 @@ from rdflib import Graph, URIRef
 from rdflib.namespace import OWL, RDF, RDFS, SDO
 
 from kg.schema.namespace import LLMKG
-from kg.settings import ROOT, Settings
+from tests.conftest import ROOT
 
-ONTOLOGY = Settings().ontology_dir / "llmkg.ttl"
+ONTOLOGY = ROOT / "ontology" / "llmkg.ttl"
 
 
 def test_namespace_module_is_the_generator_output() -> None:

@@ -14,7 +14,6 @@ from kg.importers.aliases import load_aliases
 from kg.networks.projection import to_networkx
 from kg.pipeline import build as build_graph_from
 from kg.read.summary import fact_counts, summary
-from kg.report.write import write_report
 from kg.schema.records import KINDS
 from kg.schema.vocabulary import load_vocabulary
 from kg.settings import Settings
@@ -70,6 +69,8 @@ def stats() -> None:
 @reports_errors
 def report(out: Path | None, top: int) -> None:
     """Collaboration networks, centralities, communities, charts and Gephi files."""
+    from kg.report.write import write_report  # the report extra: matplotlib and scipy
+
     settings = Settings()
     target = out or settings.build_dir / "report"
     start = time.perf_counter()

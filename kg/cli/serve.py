@@ -12,7 +12,7 @@ from typing import Any
 import click
 
 from kg.cli.common import reports_errors
-from kg.errors import CatalogueError, RecordError, ShapeError
+from kg.errors import CatalogueError, MissingExtraError, RecordError, ShapeError
 from kg.settings import Settings
 from kg.store.local import ensure_store, load_files, open_read_only
 from kg.store.publish import Via
@@ -60,13 +60,18 @@ def serve(
         os.environ["LLMKG_STORE"] = str(store_dir.resolve())
     elif settings.store is None:
         os.environ["LLMKG_STORE"] = str(_built_store(settings).resolve())
-    import uvicorn  # the web extra: `import kg` never needs it
+    try:  # the web extra: `import kg` never needs it
+        import uvicorn
+
+        import api.main  # noqa: F401  (fails here, with a clear message, not in the server)
+    except ModuleNotFoundError as missing:
+        raise MissingExtraError("web", missing.name) from missing
 
     uvicorn.run(
         "api.main:create_app",
         factory=True,
-        host=host or settings.host,
-        port=port or settings.port,
+        host=settings.host if host is None else host,
+        port=settings.port if port is None else port,
         log_level="info",
         access_log=False,  # api.main logs one line per request, with its duration
         timeout_graceful_shutdown=int(settings.query_timeout) + 5,

@@ -166,7 +166,14 @@ def check_records(
 
 def _record_files(data_dir: Path, problems: list[Problem]) -> Iterator[tuple[Path, type[Record]]]:
     if not data_dir.is_dir():
-        problems.append(Problem(str(data_dir), "(directory)", "data directory does not exist"))
+        problems.append(
+            Problem(
+                str(data_dir),
+                "(directory)",
+                "data directory does not exist: run kg in a checkout of open-llm-kg "
+                "(the folder with data/ and ontology/) or give --data-dir",
+            )
+        )
         return
     for sub in sorted(p for p in data_dir.iterdir() if not p.name.startswith(".")):
         if not sub.is_dir():

@@ -18,14 +18,26 @@ from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from contextvars import ContextVar
 
-import graspologic_native
 import networkx as nx
 import numpy as np
 import numpy.typing as npt
-import rustworkx as rx
-import scipy.sparse as sp
-from scipy.sparse import csgraph
-from scipy.sparse.linalg import eigsh
+
+from kg.errors import MissingExtraError
+
+try:  # the report extra
+    import scipy.sparse as sp
+    from scipy.sparse import csgraph
+    from scipy.sparse.linalg import eigsh
+except ModuleNotFoundError as missing:
+    raise MissingExtraError("report", missing.name) from missing
+
+try:  # the scale extra: only Leiden communities, bridges and articulation points need it
+    import graspologic_native
+    import rustworkx as rx
+except ModuleNotFoundError as missing:
+    SCALE_MISSING: str | None = missing.name
+else:
+    SCALE_MISSING = None
 
 logger = logging.getLogger(__name__)
 
@@ -81,8 +93,14 @@ def _read_edges(H: nx.Graph) -> EdgeList:
     return nodes, edges
 
 
+def _need_scale() -> None:
+    if SCALE_MISSING is not None:
+        raise MissingExtraError("scale", SCALE_MISSING)
+
+
 def to_rustworkx(H: nx.Graph) -> tuple[rx.PyGraph, list[str]]:
     """``H`` as a rustworkx graph with float weights, and its nodes in index order."""
+    _need_scale()
     nodes, edges = edge_list(H)
     R: rx.PyGraph = rx.PyGraph()
     R.add_nodes_from(nodes)
@@ -147,6 +165,7 @@ def leiden(H: nx.Graph, seed: int) -> list[set[str]]:
 
     Isolated nodes are communities of their own, as in networkx's Louvain.
     """
+    _need_scale()
     nodes, edges = edge_list(H)
     groups: dict[int, set[str]] = {}
     if edges:

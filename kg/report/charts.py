@@ -13,11 +13,16 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-import matplotlib as mpl
 import networkx as nx
-from matplotlib.figure import Figure
 
+from kg.errors import MissingExtraError
 from kg.networks.metrics import SEED, Ranked
+
+try:  # the report extra
+    import matplotlib as mpl
+    from matplotlib.figure import Figure
+except ModuleNotFoundError as missing:
+    raise MissingExtraError("report", missing.name) from missing
 
 logger = logging.getLogger(__name__)
 

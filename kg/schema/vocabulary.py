@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
+from kg.errors import SetupError
 from kg.schema.records import KINDS
 
 ID = "https://w3id.org/llmkg/id/"
@@ -68,6 +69,11 @@ def load_vocabulary(ontology_dir: Path) -> Vocabularies:
     >>> "pl" in vocabulary["language"] and "sg" in vocabulary["place"]
     True
     """
+    if not ontology_dir.is_dir():
+        raise SetupError(
+            f"no ontology folder at {ontology_dir}: run kg in a checkout of open-llm-kg "
+            "(the folder with data/ and ontology/) or give --ontology-dir"
+        )
     codes: dict[str, set[str]] = defaultdict(set)
     for name in VOCABULARY_FILES:
         for quad in ox.parse(path=ontology_dir / name, format=ox.RdfFormat.TURTLE):
