@@ -21,7 +21,7 @@ def test_project_artifacts_by_phase_and_path(fixture_kg: KnowledgeGraph) -> None
         ("pre-training", "jz-alpha", "compute from", None, "public-record"),
         ("pre-training", "jz-alpha", "compute from", "base-7b", "public-record"),
         ("pre-training", "corpus", "trained on", "base-7b", "public-record"),
-        ("post-training", "base-7b", "derived from", "chat-7b", "public-record"),
+        ("post-training", "base-7b", "fine-tuned from", "chat-7b", "public-record"),
         (None, "base-7b", "part of project", None, "public-record"),
         (None, "chat-7b", "part of project", None, "public-record"),
     ]

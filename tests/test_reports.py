@@ -5,14 +5,17 @@ from __future__ import annotations
 import csv
 import json
 from pathlib import Path
+from typing import get_args
 
 import networkx as nx
 import pytest
 
 from kg.errors import ReportError
+from kg.networks.metrics import METRICS, NETWORKS, Metric, Network
 from kg.networks.projection import to_networkx
 from kg.pipeline import build
 from kg.report import charts
+from kg.report.text import MEANING, NETWORK_TITLES, TITLES
 from kg.report.write import write_report
 from kg.settings import Settings
 
@@ -163,3 +166,9 @@ def test_real_data_report_names_top_actors(tmp_path: Path) -> None:
     assert "Allen Institute for AI" in brokers
     exported = nx.read_graphml(out / "exports/projection.graphml")
     assert len(exported) == len(G) == len(built.records)
+
+
+def test_networks_and_metrics_are_declared_once() -> None:
+    """The Literals are the declaration; every table keyed by them covers exactly them."""
+    assert tuple(NETWORKS) == tuple(NETWORK_TITLES) == get_args(Network)
+    assert tuple(METRICS) == tuple(TITLES) == tuple(MEANING) == get_args(Metric)

@@ -4,7 +4,7 @@ computed from the served graph's projection once, in the background, then kept."
 from __future__ import annotations
 
 import logging
-from typing import Annotated, Literal
+from typing import Annotated
 
 import networkx as nx
 from fastapi import APIRouter, Path, Request, Response
@@ -12,14 +12,12 @@ from fastapi import APIRouter, Path, Request, Response
 from api.deps import State, Warmed
 from api.pages.render import PageRoute, page
 from kg.errors import NotFoundError
-from kg.networks.metrics import METRICS
+from kg.networks.metrics import METRICS, Network
 from kg.report.cache import TOP
 from kg.report.text import MEANING, NETWORK_TITLES, TITLES
 
 logger = logging.getLogger(__name__)
 router = APIRouter(route_class=PageRoute, include_in_schema=False)
-
-Network = Literal["actor", "project", "actor-artifact"]
 
 
 @router.get("/report")

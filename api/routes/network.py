@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated
 
 from fastapi import APIRouter, Query, Request, Response
 from pydantic import BaseModel, Field
@@ -11,6 +11,7 @@ from api.deps import Warmed
 from api.jsonld import jsonld_response, wants_jsonld
 from kg.errors import ParameterError
 from kg.networks import metrics, paths
+from kg.networks.metrics import Metric, Network
 from kg.read.lookup import require_kind
 from kg.schema.terms import ArtifactKind, Confidence, Phase
 
@@ -133,11 +134,11 @@ def read_centrality(
     request: Request,
     warm: Warmed,
     network: Annotated[
-        Literal["actor", "project", "actor-artifact"],
+        Network,
         Query(description="Which collaboration network"),
     ] = "actor",
     metric: Annotated[
-        Literal["degree", "weighted_degree", "betweenness", "closeness", "eigenvector", "pagerank"],
+        Metric,
         Query(description="Which centrality"),
     ] = "pagerank",
     kind: Annotated[

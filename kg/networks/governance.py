@@ -24,7 +24,7 @@ class GovernanceRow:
     centralization: float
 
 
-def governance_models(G: nx.MultiDiGraph) -> dict[str, set[str]]:
+def governance_by_node(G: nx.MultiDiGraph) -> dict[str, set[str]]:
     """Governance models each node is tied to through a project.
 
     A project has its own; an artifact that of its projects (``part_of_project``); an
@@ -53,9 +53,9 @@ def governance_table(
 ) -> list[GovernanceRow]:
     """Density and degree centralization of ``H`` restricted to each governance model's part.
 
-    ``tied`` is :func:`governance_models` of ``G``, when the caller has it already.
+    ``tied`` is :func:`governance_by_node` of ``G``, when the caller has it already.
     """
-    tied = governance_models(G) if tied is None else tied
+    tied = governance_by_node(G) if tied is None else tied
     adjacency = dict(H.adjacency())
     rows = []
     for model in sorted({m for models in tied.values() for m in models}):

@@ -43,7 +43,12 @@ SEED = 42
 ALPHA = 0.85
 """PageRank damping factor."""
 
-NETWORKS: dict[str, Callable[..., nx.Graph]] = {
+Network = Literal["actor", "project", "actor-artifact"]
+"""The collaboration networks, by the name used in reports and the REST API."""
+Metric = Literal["degree", "weighted_degree", "betweenness", "closeness", "eigenvector", "pagerank"]
+"""The node metrics, by the name used in reports and the REST API."""
+
+NETWORKS: dict[Network, Callable[..., nx.Graph]] = {
     "actor": actor_network,
     "project": project_network,
     "actor-artifact": actor_artifact_network,
@@ -177,7 +182,7 @@ def pagerank(H: nx.Graph, *, backend: Backend = "auto") -> Values:
     return dict(nx.pagerank(H, alpha=ALPHA, weight="weight"))
 
 
-METRICS: dict[str, Callable[..., Values]] = {
+METRICS: dict[Metric, Callable[..., Values]] = {
     "degree": degree,
     "weighted_degree": weighted_degree,
     "betweenness": betweenness,
@@ -185,7 +190,7 @@ METRICS: dict[str, Callable[..., Values]] = {
     "eigenvector": eigenvector,
     "pagerank": pagerank,
 }
-"""The node metrics, by the name used in reports and the REST API."""
+"""Each :data:`Metric`'s function."""
 
 
 def communities(H: nx.Graph, *, seed: int = SEED, backend: Backend = "auto") -> list[list[str]]:

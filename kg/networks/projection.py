@@ -16,7 +16,7 @@ from rdflib.namespace import DCTERMS, ORG
 from kg.compile.rdf import CLASSES, PROVENANCE_GRAPH
 from kg.graph import Store
 from kg.schema.namespace import LLMKG
-from kg.schema.terms import CONFIDENCES
+from kg.schema.terms import CONFIDENCES, DERIVATIONS
 from kg.schema.vocabulary import ID
 
 logger = logging.getLogger(__name__)
@@ -52,10 +52,6 @@ RELATIONS: dict[str, str] = {
 }
 """The projected predicates and their edge keys; every other predicate stays out."""
 
-DERIVATIONS = frozenset(
-    {"fine_tuned_from", "continued_pretraining_from", "merged_from", "distilled_from"}
-    | {"quantized_from"}
-)
 UNKNOWN = ("region", "organization_type", "governance_model")
 
 _NODES = """

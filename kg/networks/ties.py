@@ -15,9 +15,9 @@ from typing import Any, NamedTuple
 import networkx as nx
 
 from kg.errors import ParameterError
-from kg.networks.projection import DERIVATIONS, kind_of
+from kg.networks.projection import kind_of
 from kg.schema.records import ARTIFACT_KINDS, KINDS
-from kg.schema.terms import CONFIDENCES, PHASES
+from kg.schema.terms import CONFIDENCES, PHASES, USES
 
 logger = logging.getLogger(__name__)
 
@@ -32,12 +32,6 @@ ACTOR_ROLES: dict[str, bool] = {
     "hosts_forum": True,
 }
 """Relations that tie an actor to a project or artifact; True where the actor is the subject."""
-USES = frozenset(
-    {"trained_on", "evaluated_on", "built_with", "listed_on", "includes_benchmark"}
-    | {"compute_from", "derived_from"}
-    | DERIVATIONS
-)
-"""Relations by which a project or artifact uses another artifact."""
 ITEM_KINDS = ("project", *ARTIFACT_KINDS)
 """Kinds of the items actors share: projects and artifacts (not licenses or publications)."""
 

@@ -10,10 +10,8 @@ from pydantic import BaseModel, Field
 from kg.graph import KnowledgeGraph
 from kg.read.lookup import projects, require_entity, select_rows, sparql_iri, summarize, term_text
 from kg.read.models import EntitySummary, Fact, ProjectSummary
+from kg.schema.terms import USES, property_name
 from kg.schema.vocabulary import ID
-
-USES = ("trainedOn", "evaluatedOn", "builtWith", "listedOn", "computeFrom", "derivedFrom")
-"""How a project's models use artifacts (cq02-project-artifacts.rq)."""
 
 
 class ProjectArtifact(BaseModel):
@@ -41,19 +39,23 @@ class GovernanceModel(BaseModel):
 def project_artifacts(kg: KnowledgeGraph, id_: str) -> list[ProjectArtifact]:
     """The artifacts of project ``id_``: part of it, used by it, or used by its models.
 
+    A link stated by a property and its more specific one (``derivedFrom`` and
+    ``fineTunedFrom``) is listed once, by the more specific.
+
     Raises
     ------
     NotFoundError
         If there is no such project.
     """
     project = sparql_iri(require_entity(kg, "project", id_))
-    uses = " ".join(f"llmkg:{p}" for p in USES)
+    uses = " ".join(sorted(f"llmkg:{property_name(r)}" for r in USES))
     rows = select_rows(
         kg,
         f"""SELECT DISTINCT ?artifact ?label ?kind ?relation ?via ?viaLabel ?phase ?source ?confidence
         WHERE {{
           {{ GRAPH ?g {{ ?artifact llmkg:partOfProject {project} }} BIND(llmkg:partOfProject AS ?p) }}
-          UNION {{ ?via llmkg:partOfProject {project} ; rdfs:label ?viaLabel . VALUES ?p {{ {uses} }} GRAPH ?g {{ ?via ?p ?artifact }} }}
+          UNION {{ ?via llmkg:partOfProject {project} ; rdfs:label ?viaLabel . VALUES ?p {{ {uses} }} GRAPH ?g {{ ?via ?p ?artifact }}
+                   FILTER NOT EXISTS {{ ?typed rdfs:subPropertyOf ?p . ?via ?typed ?artifact }} }}
           UNION {{ VALUES ?p {{ llmkg:builtWith llmkg:computeFrom }} GRAPH ?g {{ {project} ?p ?artifact }} }}
           ?artifact a ?class ; rdfs:label ?label .
           ?class rdfs:subClassOf llmkg:Artifact ; rdfs:label ?kind .

@@ -12,7 +12,7 @@ import networkx as nx
 from kg.networks import metrics
 from kg.networks.governance import GovernanceRow
 from kg.networks.governance import governance_table as governance_rows
-from kg.networks.metrics import METRICS, NETWORKS, Ranked, Values
+from kg.networks.metrics import METRICS, NETWORKS, Network, Ranked, Values
 from kg.networks.ties import actor_ties, one_mode, select_ties
 from kg.schema.terms import PHASES
 
@@ -26,7 +26,7 @@ Progress = Callable[[str], None]
 class Analysis:
     """Every metric of one network."""
 
-    name: str
+    name: Network
     H: nx.Graph
     values: dict[str, Values] = field(default_factory=dict)
     communities: list[list[str]] = field(default_factory=list)
@@ -54,11 +54,11 @@ class Analysis:
 
 
 def analyse(
-    G: nx.MultiDiGraph, name: str, progress: Progress, tied: Mapping[str, set[str]] | None = None
+    G: nx.MultiDiGraph, name: Network, progress: Progress, tied: Mapping[str, set[str]] | None = None
 ) -> Analysis:
     """Build network ``name`` of ``G`` and compute every metric on it.
 
-    ``tied`` is :func:`kg.networks.governance.governance_models` of ``G``, if the caller has it.
+    ``tied`` is :func:`kg.networks.governance.governance_by_node` of ``G``, if the caller has it.
     """
     progress(f"{name} network")
     a = Analysis(name, NETWORKS[name](G))

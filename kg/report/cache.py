@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 import networkx as nx
 
 from kg.errors import KGError, WarmingUpError
-from kg.networks.metrics import METRICS
+from kg.networks.metrics import METRICS, Network
 from kg.report.analysis import Analysis, analyse
 from kg.report.charts import bar_figure, network_figure, svg_text
 from kg.report.text import NETWORK_TITLES, TITLES
@@ -29,10 +29,10 @@ class NetworkReport:
     charts: dict[str, str]
 
 
-def network_report(projection: nx.MultiDiGraph, network: str) -> NetworkReport:
+def network_report(projection: nx.MultiDiGraph, network: Network) -> NetworkReport:
     """Analyse network ``network`` of the projection and draw its charts, as ``kg report`` does."""
     a = analyse(projection, network, lambda step: logger.debug("report: %s", step))
-    charts = {
+    charts: dict[str, str] = {
         metric: svg_text(bar_figure(a.top(metric, TOP), f"{TITLES[metric]}: {network} network"))
         for metric in METRICS
     }
@@ -45,13 +45,13 @@ def network_report(projection: nx.MultiDiGraph, network: str) -> NetworkReport:
 class ReportCache:
     """The report of each network, computed once in a background thread, one at a time."""
 
-    done: dict[str, NetworkReport] = field(default_factory=dict)
-    failed: dict[str, KGError] = field(default_factory=dict)
-    running: set[str] = field(default_factory=set)
+    done: dict[Network, NetworkReport] = field(default_factory=dict)
+    failed: dict[Network, KGError] = field(default_factory=dict)
+    running: set[Network] = field(default_factory=set)
     lock: threading.Lock = field(default_factory=threading.Lock)
     one_at_a_time: threading.Lock = field(default_factory=threading.Lock)
 
-    def peek(self, projection: nx.MultiDiGraph, network: str) -> NetworkReport | None:
+    def peek(self, projection: nx.MultiDiGraph, network: Network) -> NetworkReport | None:
         """The report of ``network`` if it is ready; else None, and its computation starts."""
         with self.lock:
             if network in self.failed:
@@ -64,7 +64,7 @@ class ReportCache:
         ).start()
         return None
 
-    def get(self, projection: nx.MultiDiGraph, network: str) -> NetworkReport:
+    def get(self, projection: nx.MultiDiGraph, network: Network) -> NetworkReport:
         """The report of ``network``, or WarmingUpError (503) while it is computed."""
         found = self.peek(projection, network)
         if found is None:
@@ -74,7 +74,7 @@ class ReportCache:
             )
         return found
 
-    def _compute(self, projection: nx.MultiDiGraph, network: str) -> None:
+    def _compute(self, projection: nx.MultiDiGraph, network: Network) -> None:
         try:
             with self.one_at_a_time:
                 report = network_report(projection, network)

@@ -8,7 +8,7 @@ from typing import Any
 
 import networkx as nx
 
-from kg.networks.metrics import METRICS, Ranked
+from kg.networks.metrics import METRICS, Metric, Network, Ranked
 from kg.report.analysis import (
     Analysis,
     Table,
@@ -28,7 +28,7 @@ Block = tuple[Any, ...]
 """``("h1"|"h2"|"h3"|"p", text)``, ``("ul", items)``, ``("table", columns, rows)`` or
 ``("img", path, alt)``."""
 
-TITLES = {
+TITLES: dict[Metric, str] = {
     "degree": "Degree",
     "weighted_degree": "Weighted degree",
     "betweenness": "Betweenness",
@@ -36,7 +36,7 @@ TITLES = {
     "eigenvector": "Eigenvector centrality",
     "pagerank": "PageRank",
 }
-MEANING = {
+MEANING: dict[Metric, str] = {
     "degree": "how many partners: breadth of collaboration",
     "weighted_degree": "how many items shared, counted per partner: intensity of collaboration",
     "betweenness": "how often on the shortest path between two others: brokers",
@@ -44,7 +44,7 @@ MEANING = {
     "eigenvector": "tied to partners that are themselves central: the core",
     "pagerank": "where a random walk along shared items ends up: hubs",
 }
-NETWORK_TITLES = {
+NETWORK_TITLES: dict[Network, str] = {
     "actor": "Actor network: organizations linked by shared projects and artifacts",
     "project": "Project network: projects linked by shared artifacts and actors",
     "actor-artifact": "Actor-artifact network: organizations and the items they are tied to",

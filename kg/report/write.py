@@ -27,7 +27,7 @@ import networkx as nx
 from kg.errors import ReportError
 from kg.networks import large
 from kg.networks.exports import write_graph_files
-from kg.networks.governance import governance_models
+from kg.networks.governance import governance_by_node
 from kg.networks.metrics import METRICS, NETWORKS
 from kg.report import charts
 from kg.report.analysis import Analysis, Progress, Table, analyse, phase_table
@@ -132,7 +132,7 @@ def write_report(
     try:
         with _frozen_objects(), large.reusing_conversions():
             analyses = []
-            tied = governance_models(G)
+            tied = governance_by_node(G)
             for name in NETWORKS:
                 analyses.append(analyse(G, name, step, tied))
                 gc.freeze()  # a network and its metrics stay until the end: no need to rescan them

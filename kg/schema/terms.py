@@ -52,3 +52,25 @@ LicenseType = Literal[
 ]
 Access = Literal["open-weights", "gated", "api-only"]
 Platform = Literal["discord", "slack", "github", "hugging-face", "mailing-list", "website", "other"]
+
+DERIVATIONS = frozenset(
+    {"fine_tuned_from", "continued_pretraining_from", "merged_from", "distilled_from"}
+    | {"quantized_from"}
+)
+"""The typed derivations of a model (record fields), each a kind of ``derived_from``."""
+USES = frozenset(
+    {"trained_on", "evaluated_on", "built_with", "listed_on", "includes_benchmark"}
+    | {"compute_from", "derived_from"}
+    | DERIVATIONS
+)
+"""Relations (record fields) by which a project or artifact uses another artifact."""
+
+
+def property_name(relation: str) -> str:
+    """The ontology property of a relation: ``trained_on`` -> ``trainedOn``.
+
+    >>> sorted(property_name(r) for r in DERIVATIONS)[:2]
+    ['continuedPretrainingFrom', 'distilledFrom']
+    """
+    first, *rest = relation.split("_")
+    return first + "".join(word.title() for word in rest)
