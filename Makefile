@@ -36,7 +36,7 @@ lint: $(VENV)/.installed-dev
 test: lint chromium
 	$(BIN)/pytest
 
-# The browser tests (tests/test_browser.py) drive Debian's Chromium: install it when missing
+# The browser tests (tests/api/test_browser.py) drive Debian's Chromium: install it when missing
 # and apt-get can (as root, as CI runs); elsewhere those tests are skipped (under CI they fail).
 chromium:
 	@if [ ! -x $(CHROMIUM) ] && command -v apt-get >/dev/null && [ "$$(id -u)" = 0 ]; then \

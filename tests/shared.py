@@ -1,7 +1,7 @@
 """Test data that is not in the repository: ../shared, beside the checkout (or $LLMKG_TEST_SHARED).
 
 A test that needs a folder from there skips without it, and fails under CI (CI=true), where it
-must be present: the same rule as the Chromium of tests/test_browser.py.
+must be present: the same rule as the Chromium of tests/api/test_browser.py.
 """
 
 from __future__ import annotations

@@ -2,7 +2,7 @@
 
 The output follows rdflib's ``defined_namespace_creator`` (a DefinedNamespace with
 ``_fail = True``), without its timestamp so that the file is reproducible;
-tests/test_namespace.py checks that the committed module equals this output.
+tests/schema/test_namespace.py checks that the committed module equals this output.
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ class LLMKG(DefinedNamespace):
     """The open-llm-kg ontology terms (https://w3id.org/llmkg/ns#).
 
     Generated from ontology/llmkg.ttl by ``make namespace`` (tools/gen_namespace.py);
-    tests/test_namespace.py keeps the two in sync.
+    tests/schema/test_namespace.py keeps the two in sync.
     """
 
     _NS = Namespace("https://w3id.org/llmkg/ns#")

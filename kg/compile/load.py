@@ -19,7 +19,8 @@ import yaml
 from pydantic import BaseModel, ValidationError
 
 from kg.errors import FieldError, Problem, RecordError
-from kg.schema.records import DIRECTORIES, KINDS, PublicationRecord, Record, Target, Vocabulary
+from kg.schema.fields import Target, Vocabulary
+from kg.schema.records import DIRECTORIES, KINDS, PublicationRecord, Record
 from kg.schema.vocabulary import Vocabularies
 
 logger = logging.getLogger(__name__)

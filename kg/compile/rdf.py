@@ -19,6 +19,7 @@ from typing import Any
 import pyoxigraph as ox
 from rdflib.namespace import DCTERMS, FOAF, ORG, PROV, RDF, RDFS, SDO, SKOS, XSD
 
+from kg.schema.fields import Link, Sourced
 from kg.schema.namespace import LLMKG
 from kg.schema.records import (
     BenchmarkRecord,
@@ -28,13 +29,11 @@ from kg.schema.records import (
     FrameworkRecord,
     LeaderboardRecord,
     LicenseRecord,
-    Link,
     ModelRecord,
     OrganizationRecord,
     ProjectRecord,
     PublicationRecord,
     Record,
-    Sourced,
 )
 from kg.schema.vocabulary import ID, VOCABULARY_FILES
 

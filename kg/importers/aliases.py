@@ -19,7 +19,7 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints, Validation
 from kg.compile.load import display_path, read_yaml
 from kg.errors import Problem, RecordError
 from kg.importers.names import name_key
-from kg.schema.records import Slug
+from kg.schema.fields import Slug
 
 AliasName = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
 Aliases = dict[Slug, list[AliasName]]

@@ -1,7 +1,7 @@
 """Compiled paths of the heavy metrics, used by :mod:`kg.networks.metrics` on large networks.
 
 networkx stays the model and the reference: every function here computes the same number
-as its networkx counterpart (tests/test_analytics.py checks that on fixture graphs), only
+as its networkx counterpart (tests/networks/test_metrics.py checks that on fixture graphs), only
 faster. Bridges and articulation points run in rustworkx; PageRank as networkx's own power
 iteration over a scipy matrix; eigenvector centrality in ARPACK (scipy); betweenness and closeness, exact or from sampled sources,
 as a breadth-first search of all sources at once in scipy sparse matrix products, split

@@ -54,7 +54,10 @@ class Analysis:
 
 
 def analyse(
-    G: nx.MultiDiGraph, name: Network, progress: Progress, tied: Mapping[str, set[str]] | None = None
+    G: nx.MultiDiGraph,
+    name: Network,
+    progress: Progress,
+    tied: Mapping[str, set[str]] | None = None,
 ) -> Analysis:
     """Build network ``name`` of ``G`` and compute every metric on it.
 

@@ -8,7 +8,7 @@ class LLMKG(DefinedNamespace):
     """The open-llm-kg ontology terms (https://w3id.org/llmkg/ns#).
 
     Generated from ontology/llmkg.ttl by ``make namespace`` (tools/gen_namespace.py);
-    tests/test_namespace.py keeps the two in sync.
+    tests/schema/test_namespace.py keeps the two in sync.
     """
 
     _NS = Namespace("https://w3id.org/llmkg/ns#")

@@ -21,7 +21,7 @@ from kg.store.local import ensure_store, open_read_only
 from kg.store.publish import publish
 from kg.store.remote import Endpoint, RemoteStore
 from tests.server import serving
-from tests.test_remote import QUERIES, REST
+from tests.store.test_remote import QUERIES, REST
 from tests.triplestores import VIRTUOSO, Server, virtuoso
 
 pytestmark = [

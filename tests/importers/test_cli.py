@@ -21,8 +21,9 @@ from kg.importers.run import keep_conforming
 from kg.importers.saved import load_imports, read_manifest
 from kg.schema.namespace import LLMKG
 from kg.settings import Settings
+from tests.conftest import FIXTURES
 
-CATALOGUES = Path(__file__).parent / "fixtures" / "catalogues"
+CATALOGUES = FIXTURES / "catalogues"
 
 
 @pytest.fixture

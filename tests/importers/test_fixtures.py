@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import shutil
-from pathlib import Path
 
 import pytest
 
@@ -12,9 +11,9 @@ from kg.importers.run import ImportOutcome, import_catalogue
 from kg.importers.saved import read_manifest
 from kg.pipeline import build
 from kg.settings import Settings
+from tests.conftest import FIXTURES
 from tests.solutions import run, select
 
-FIXTURES = Path(__file__).parent / "fixtures"
 CATALOGUES = FIXTURES / "catalogues"
 ALIASES = "organizations:\n  stability-ai: [Stability AI, StabilityAI]\n"
 

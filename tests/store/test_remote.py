@@ -24,9 +24,9 @@ from kg.settings import Settings
 from kg.store.local import ensure_store, open_read_only
 from kg.store.publish import publish
 from kg.store.remote import Endpoint, RemoteStore
+from tests.api.test_limits import CARTESIAN
 from tests.polling import wait_until
 from tests.server import refused_port, serving
-from tests.test_limits import CARTESIAN
 from tests.triplestores import Server, oxigraph
 
 QUERIES = sorted((Settings().ontology_dir / "queries").glob("*.rq"))

@@ -1,7 +1,7 @@
 """Metrics with hand-computed values, and the networkx and compiled paths agreeing.
 
 The fixture's actor network is the path Open Lab -(4)- Acme -(1)- HPC Center (see
-tests/test_network.py): weights are the numbers of shared items.
+tests/networks/test_ties.py): weights are the numbers of shared items.
 """
 
 from __future__ import annotations

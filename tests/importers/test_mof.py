@@ -20,8 +20,9 @@ from kg.importers.mof import (
     short_of,
 )
 from kg.settings import Settings
+from tests.conftest import FIXTURES
 
-LICENSES = Path(__file__).parent / "fixtures/catalogues/model_openness_tool/web/modules/mof"
+LICENSES = FIXTURES / "catalogues/model_openness_tool/web/modules/mof"
 
 
 def test_components_match_the_concept_scheme() -> None:

@@ -6,16 +6,16 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Iterator
-from pathlib import Path
 
 import httpx
 import pytest
 from playwright.sync_api import BrowserContext, Page, expect
 
 from tests.browser import CHROMIUM, chromium
+from tests.conftest import ROOT
 from tests.polling import wait_until
 
-SCREENSHOTS = Path(__file__).resolve().parents[1] / "build" / "screenshots"
+SCREENSHOTS = ROOT / "build" / "screenshots"
 
 
 @pytest.fixture(scope="module")
