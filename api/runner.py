@@ -7,7 +7,8 @@ from fastapi import Request
 
 from api.state import AppState
 from kg.errors import PayloadTooLargeError
-from kg.sparql.protocol import Answer, Dataset, refuse_outbound
+from kg.sparql.dataset import Dataset
+from kg.sparql.protocol import Answer, refuse_outbound
 from kg.sparql.workers import Job
 
 

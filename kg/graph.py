@@ -13,6 +13,7 @@ import pyoxigraph as ox
 
 from kg.errors import query_error
 from kg.schema.vocabulary import PREFIXES
+from kg.sparql.dataset import Dataset
 from kg.store.remote import RemoteStore
 
 QueryResult = ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples
@@ -27,7 +28,7 @@ class KnowledgeGraph:
     rdf: Store
 
     def query(self, sparql: str, *, prefixes: bool = False) -> QueryResult:
-        """Run a read-only SPARQL query over the union of all graphs.
+        """Run a read-only SPARQL query: over the union of all graphs, or its own ``FROM``.
 
         Parameters
         ----------
@@ -42,9 +43,9 @@ class KnowledgeGraph:
             If the query does not parse or cannot be evaluated.
         """
         try:
-            return self.rdf.query(
-                sparql, prefixes=PREFIXES if prefixes else None, use_default_graph_as_union=True
-            )
+            options = Dataset().query_options(sparql)
+            declared = PREFIXES if prefixes else None
+            return self.rdf.query(sparql, prefixes=declared, **options)  # type: ignore[arg-type]
         except (SyntaxError, OSError, RuntimeError, ValueError) as exc:
             raise query_error(exc) from None
 

@@ -14,7 +14,8 @@ from api.deps import State, get_state
 from api.pages.render import PageRoute, page
 from api.runner import read_body, run_query
 from kg.errors import KGError, QueryError
-from kg.sparql.protocol import Answer, Dataset
+from kg.sparql.dataset import Dataset
+from kg.sparql.protocol import Answer
 from kg.sparql.queries import named_queries
 
 router = APIRouter(route_class=PageRoute, include_in_schema=False)

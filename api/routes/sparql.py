@@ -16,7 +16,8 @@ from kg.errors import (
     QueryError,
     UnsupportedMediaTypeError,
 )
-from kg.sparql.protocol import Dataset, describe_service
+from kg.sparql.dataset import Dataset
+from kg.sparql.protocol import describe_service
 from kg.sparql.queries import Example, named_queries
 
 router = APIRouter(tags=["sparql"])

@@ -15,6 +15,7 @@ import pyoxigraph as ox
 
 from kg.errors import ForbiddenOperationError, NotAcceptableError, query_error
 from kg.schema.vocabulary import PREFIXES
+from kg.sparql.dataset import Dataset, keywords
 from kg.sparql.results import serialize_solutions
 from kg.store.remote import RemoteStore
 
@@ -51,31 +52,6 @@ FORMAT_NAMES = {
     "rdfxml": "application/rdf+xml",
 }
 """Short names accepted by the ``format`` parameter, which overrides Accept."""
-
-
-@dataclass(frozen=True)
-class Dataset:
-    """The RDF dataset of a request: protocol ``default-graph-uri`` and ``named-graph-uri``.
-
-    With neither, the default graph is the union of all graphs, and FROM / FROM NAMED in the
-    query apply; with either, they replace the query's own dataset, as the protocol says.
-    """
-
-    default_graphs: tuple[str, ...] = ()
-    named_graphs: tuple[str, ...] = ()
-
-    def query_options(self) -> dict[str, object]:
-        """Keyword arguments of ``pyoxigraph.Store.query`` for this dataset."""
-        if not self.default_graphs and not self.named_graphs:
-            return {"use_default_graph_as_union": True}
-        options: dict[str, object] = {}
-        if self.default_graphs:
-            options["default_graph"] = [ox.NamedNode(g) for g in self.default_graphs]
-        else:
-            options["use_default_graph_as_union"] = True
-        if self.named_graphs:
-            options["named_graphs"] = [ox.NamedNode(g) for g in self.named_graphs]
-        return options
 
 
 @dataclass(frozen=True)
@@ -152,10 +128,6 @@ def choose(accept: str | None, fmt: str | None, offered: Sequence[str]) -> str:
     return negotiate(accept, offered)
 
 
-_ESCAPES = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
-_STRIP = re.compile(
-    r'"""[\s\S]*?"""|\'\'\'[\s\S]*?\'\'\'|"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\'|<[^<>\s]*>|#[^\n]*'
-)
 _SERVICE = re.compile(r"(?<![?$:\w])SERVICE\b", re.IGNORECASE)
 
 
@@ -173,8 +145,7 @@ def refuse_outbound(sparql: str) -> None:
     ...
     kg.errors.ForbiddenOperationError: SERVICE is not allowed: this endpoint makes no outbound requests
     """
-    decoded = _ESCAPES.sub(lambda m: chr(int(m.group(1) or m.group(2), 16)), sparql)
-    if _SERVICE.search(_STRIP.sub(" ", decoded)):
+    if _SERVICE.search(keywords(sparql)):
         raise ForbiddenOperationError(
             "SERVICE is not allowed: this endpoint makes no outbound requests"
         )
@@ -207,7 +178,7 @@ def execute(
     """
     refuse_outbound(sparql)
     try:
-        result = store.query(sparql, base_iri=base_iri, **dataset.query_options())  # type: ignore[arg-type]
+        result = store.query(sparql, base_iri=base_iri, **dataset.query_options(sparql))  # type: ignore[arg-type]
         truncated = False
         if isinstance(result, ox.QueryTriples):
             media = choose(accept, fmt, list(GRAPH_TYPES))

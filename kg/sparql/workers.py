@@ -20,7 +20,8 @@ from pathlib import Path
 from typing import Any
 
 from kg.errors import KGError, OverloadedError, QueryTimeoutError
-from kg.sparql.protocol import Answer, Dataset, execute
+from kg.sparql.dataset import Dataset
+from kg.sparql.protocol import Answer, execute
 from kg.store.remote import Endpoint, RemoteStore
 
 logger = logging.getLogger(__name__)

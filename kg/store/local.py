@@ -65,7 +65,13 @@ PACKAGE = Path(__file__).resolve().parents[1]
 BUILD_CODE: tuple[str, ...] = (
     *("__init__.py", "errors.py", "settings.py", "graph.py", "pipeline.py"),
     *("schema", "compile", "importers"),
-    *("store/__init__.py", "store/remote.py", "sparql/__init__.py", "sparql/results.py"),
+    *(
+        "store/__init__.py",
+        "store/remote.py",
+        "sparql/__init__.py",
+        "sparql/dataset.py",
+        "sparql/results.py",
+    ),
 )
 """What :func:`kg.pipeline.build` runs, relative to :data:`PACKAGE` (a test checks that it
 imports nothing else of ``kg``)."""
