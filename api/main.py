@@ -10,6 +10,7 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 
 from fastapi import FastAPI
+from fastapi.middleware.cors import CORSMiddleware
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api import deps, pages, problems
@@ -135,6 +136,15 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     deps.install(app, state)
 
+    if settings.cors_origins:  # read-only and without cookies: docs/security.md says why safe
+        app.add_middleware(
+            CORSMiddleware,
+            allow_origins=list(settings.cors_origins),
+            allow_methods=["GET", "HEAD", "POST"],
+            allow_headers=["Accept", "Content-Type"],
+            expose_headers=["Content-Location", "Retry-After", "Vary", "X-SPARQL-Truncated"],
+            max_age=86_400,
+        )
     app.add_middleware(AccessLog)
     problems.install(app)
     app.include_router(health.router)

@@ -38,3 +38,5 @@ class Settings(BaseSettings):
     max_rows: int = Field(10_000, ge=1)
     max_query_chars: int = Field(50_000, ge=1)
     max_body_bytes: int = Field(262_144, ge=1)
+    cors_origins: tuple[str, ...] = ("*",)
+    """Origins whose browser scripts may read the answers; ``*`` any, ``[]`` none (CORS off)."""

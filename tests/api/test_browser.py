@@ -3,7 +3,6 @@ build/screenshots/ (git-ignored) as test artifacts."""
 
 from __future__ import annotations
 
-import os
 import re
 from collections.abc import Iterator
 
@@ -11,7 +10,7 @@ import httpx
 import pytest
 from playwright.sync_api import BrowserContext, Page, expect
 
-from tests.browser import CHROMIUM, chromium
+from tests.browser import chromium, require_chromium
 from tests.conftest import ROOT
 from tests.polling import wait_until
 
@@ -20,11 +19,7 @@ SCREENSHOTS = ROOT / "build" / "screenshots"
 
 @pytest.fixture(scope="module")
 def browser(base_url: str) -> Iterator[BrowserContext]:
-    if not CHROMIUM.exists():
-        message = f"{CHROMIUM} is missing: `make test` installs it with apt-get as root"
-        if os.environ.get("CI"):
-            pytest.fail(message)
-        pytest.skip(message)
+    require_chromium()
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     with chromium(base_url) as context:
         yield context
