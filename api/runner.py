@@ -8,7 +8,7 @@ from fastapi import Request
 from api.state import AppState
 from kg.errors import PayloadTooLargeError
 from kg.sparql.dataset import Dataset
-from kg.sparql.protocol import Answer, refuse_outbound
+from kg.sparql.protocol import Answer, refuse_forbidden
 from kg.sparql.workers import Job
 
 
@@ -17,7 +17,7 @@ async def run_query(
     sparql: str,
     dataset: Dataset,
     accept: str | None,
-    fmt: str | None,
+    formats: tuple[str, ...],
     endpoint: str,
 ) -> Answer:
     """Run ``sparql`` in a query worker, within the app's limits; ``endpoint`` is the base IRI."""
@@ -26,8 +26,8 @@ async def run_query(
         raise PayloadTooLargeError(
             f"the query has {len(sparql)} characters; the limit is {settings.max_query_chars}"
         )
-    refuse_outbound(sparql)  # before any worker sees it
-    job = Job(sparql, dataset, accept, fmt, endpoint, settings.max_rows)
+    refuse_forbidden(sparql)  # before any worker sees it
+    job = Job(sparql, dataset, accept, formats, endpoint, settings.max_rows)
     return await state.pool.run(job)
 
 

@@ -87,7 +87,7 @@ async def _editor(request: Request, sparql: str | None, example: str = "") -> Re
         try:
             if not sparql.strip():
                 raise QueryError("the query is empty")
-            answer = await run_query(state, sparql, Dataset(), ACCEPT, None, endpoint)
+            answer = await run_query(state, sparql, Dataset(), ACCEPT, (), endpoint)
         except KGError as exc:
             context["error"] = (exc.title, str(exc))
             status = exc.status

@@ -3,21 +3,30 @@
 from __future__ import annotations
 
 from typing import Annotated
-from urllib.parse import parse_qs
+from urllib.parse import parse_qs, urlencode
 
 from fastapi import APIRouter, Query, Request, Response
+from fastapi.responses import RedirectResponse
 
 from api.deps import State
 from api.runner import read_body, run_query
 from api.state import AppState
 from kg.errors import (
     ForbiddenOperationError,
+    NotAcceptableError,
     NotFoundError,
     QueryError,
     UnsupportedMediaTypeError,
 )
 from kg.sparql.dataset import Dataset
-from kg.sparql.protocol import describe_service
+from kg.sparql.protocol import (
+    FORMAT_PARAMETERS,
+    GRAPH_TYPES,
+    READ_ONLY,
+    SOLUTION_TYPES,
+    describe_service,
+    negotiate,
+)
 from kg.sparql.queries import Example, named_queries
 
 router = APIRouter(tags=["sparql"])
@@ -25,7 +34,6 @@ router = APIRouter(tags=["sparql"])
 FORM = "application/x-www-form-urlencoded"
 QUERY = "application/sparql-query"
 UPDATE = "application/sparql-update"
-READ_ONLY = "this endpoint is read-only: SPARQL Update is not accepted"
 
 RESULT_TYPES: dict[str, dict[str, object]] = {
     "application/sparql-results+json": {},
@@ -46,6 +54,29 @@ DESCRIPTION = (
 )
 
 
+def wants_page(accept: str | None) -> bool:
+    """Whether a client prefers HTML to every result format: a browser, not a SPARQL client.
+
+    >>> wants_page("text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8")
+    True
+    >>> wants_page("*/*"), wants_page("application/sparql-results+xml"), wants_page(None)
+    (False, False, False)
+    """
+    try:
+        return negotiate(accept, [*SOLUTION_TYPES, *GRAPH_TYPES, "text/html"]) == "text/html"
+    except NotAcceptableError:
+        return False
+
+
+def _query_string(request: Request) -> dict[str, list[str]]:
+    """The URL's parameters, refused with 400 unless they are UTF-8 once percent-decoded."""
+    try:
+        raw = request.scope["query_string"].decode("ascii")
+        return parse_qs(raw, keep_blank_values=True, encoding="utf-8", errors="strict")
+    except UnicodeDecodeError:
+        raise QueryError("the URL's parameters are not valid UTF-8 once percent-decoded") from None
+
+
 def _one(values: list[str], name: str) -> str | None:
     if len(values) > 1:
         raise QueryError(f"give one {name} parameter, not {len(values)}")
@@ -61,13 +92,13 @@ async def _run(
         tuple(params.get("default-graph-uri", [])), tuple(params.get("named-graph-uri", []))
     )
     accept = request.headers.get("accept")
-    fmt = _one(params.get("format", []), "format")
+    formats = tuple(v for name in FORMAT_PARAMETERS for v in params.get(name, []))
     endpoint = str(request.url.replace(query=""))
     if sparql is None:
         quads = state.warm.result().quads if state.warm.done() else None
         answer = describe_service(endpoint, quads, accept=accept)
     else:
-        answer = await run_query(state, sparql, dataset, accept, fmt, endpoint)
+        answer = await run_query(state, sparql, dataset, accept, formats, endpoint)
     headers = {"Vary": "Accept", **answer.headers}
     return Response(answer.body, media_type=answer.media_type, headers=headers)
 
@@ -92,11 +123,18 @@ async def sparql_get(
     ] = None,
     default_graph_uri: Annotated[list[str] | None, Query(alias="default-graph-uri")] = None,
     named_graph_uri: Annotated[list[str] | None, Query(alias="named-graph-uri")] = None,
-    format: Annotated[str | None, Query(description="Result format, overriding Accept")] = None,
+    format: Annotated[
+        list[str] | None, Query(description="Result format, overriding Accept")
+    ] = None,
 ) -> Response:
-    """SPARQL 1.1 Protocol query via GET."""
-    params = parse_qs(request.url.query, keep_blank_values=True)
-    return await _run(request, state, params, _one(params.get("query", []), "query"))
+    """SPARQL 1.1 Protocol query via GET; a browser is sent to the query editor."""
+    params = _query_string(request)
+    sparql = _one(params.get("query", []), "query")
+    formats = any(params.get(name) for name in FORMAT_PARAMETERS)
+    if not formats and wants_page(request.headers.get("accept")):
+        where = "/query" + (f"?{urlencode({'query': sparql})}" if sparql is not None else "")
+        return RedirectResponse(where, status_code=303, headers={"Vary": "Accept"})
+    return await _run(request, state, params, sparql)
 
 
 @router.post(
@@ -129,11 +167,12 @@ async def sparql_post(request: Request, state: State) -> Response:
     body = await read_body(request, state.settings.max_body_bytes)
     try:
         text = body.decode("utf-8")
+        form = parse_qs(text, keep_blank_values=True, errors="strict") if media == FORM else {}
     except UnicodeDecodeError:
-        raise UnsupportedMediaTypeError("the body is not valid UTF-8") from None
-    params = parse_qs(request.url.query, keep_blank_values=True)
+        raise QueryError("the body is not valid UTF-8") from None
+    params = _query_string(request)
     if media == FORM:
-        for name, values in parse_qs(text, keep_blank_values=True).items():
+        for name, values in form.items():
             params.setdefault(name, []).extend(values)
         sparql = _one(params.get("query", []), "query")
         if sparql is None and not params.get("update"):

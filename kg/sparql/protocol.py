@@ -7,13 +7,13 @@ it, so that the same code answers over HTTP, from the CLI and in worker processe
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from itertools import islice
 
 import pyoxigraph as ox
 
-from kg.errors import ForbiddenOperationError, NotAcceptableError, query_error
+from kg.errors import ForbiddenOperationError, NotAcceptableError, QueryError, query_error
 from kg.schema.vocabulary import PREFIXES
 from kg.sparql.dataset import Dataset, keywords
 from kg.sparql.results import serialize_solutions
@@ -36,22 +36,41 @@ GRAPH_TYPES: dict[str, ox.RdfFormat] = {
     "application/ld+json": ox.RdfFormat.JSON_LD,
     "application/rdf+xml": ox.RdfFormat.RDF_XML,
     "text/plain": ox.RdfFormat.N_TRIPLES,
+    "text/n3": ox.RdfFormat.TURTLE,  # Turtle is N3
+    "application/turtle": ox.RdfFormat.TURTLE,
+    "application/x-json+ld": ox.RdfFormat.JSON_LD,
 }
 """CONSTRUCT and DESCRIBE results: media type -> format; the first is the default."""
 
-FORMAT_NAMES = {
+SOLUTION_NAMES = {
     "json": "application/sparql-results+json",
     "xml": "application/sparql-results+xml",
     "csv": "text/csv",
     "tsv": "text/tab-separated-values",
+}
+"""Short names of the ``format`` parameter for SELECT and ASK results."""
+GRAPH_NAMES = {
     "turtle": "text/turtle",
     "ttl": "text/turtle",
+    "n3": "text/n3",
     "ntriples": "application/n-triples",
     "nt": "application/n-triples",
+    "json-ld": "application/ld+json",
     "jsonld": "application/ld+json",
+    "json": "application/ld+json",
+    "xml": "application/rdf+xml",
+    "rdf": "application/rdf+xml",
+    "rdf+xml": "application/rdf+xml",
     "rdfxml": "application/rdf+xml",
 }
-"""Short names accepted by the ``format`` parameter, which overrides Accept."""
+"""Short names of the ``format`` parameter for CONSTRUCT and DESCRIBE results: ``xml`` is
+RDF/XML there, as SPARQLWrapper means it."""
+FORMAT_NAMES = SOLUTION_NAMES | {k: v for k, v in GRAPH_NAMES.items() if k not in SOLUTION_NAMES}
+"""Every short name, for a choice where the kind of result is not known."""
+ALIASES = {"application/turtle": "text/turtle", "application/x-json+ld": "application/ld+json"}
+"""Media types accepted for another, which the answer is labelled with."""
+FORMAT_PARAMETERS = ("format", "output", "results")
+"""The names clients give the result-format parameter (SPARQLWrapper sends all three)."""
 
 
 @dataclass(frozen=True)
@@ -116,36 +135,83 @@ def negotiate(accept: str | None, offered: Sequence[str]) -> str:
     raise NotAcceptableError(f"cannot answer in {accept!r}; available: {', '.join(offered)}")
 
 
-def choose(accept: str | None, fmt: str | None, offered: Sequence[str]) -> str:
-    """Negotiate, unless the ``format`` parameter names a media type or a short name."""
-    if fmt:
-        media = FORMAT_NAMES.get(fmt.lower(), fmt.lower())
-        if media not in offered:
-            raise NotAcceptableError(
-                f"format {fmt!r} is not available here; available: {', '.join(offered)}"
-            )
-        return media
-    return negotiate(accept, offered)
+def choose(
+    accept: str | None,
+    formats: Sequence[str] | str | None,
+    offered: Sequence[str],
+    names: Mapping[str, str] = FORMAT_NAMES,
+) -> str:
+    """Negotiate, unless ``format`` parameters name a media type or a short name (``names``).
+
+    Several format values must agree once resolved (SPARQLWrapper sends ``format=tsv`` and
+    ``format=text/tab-separated-values``); empty values are ignored, and a value may be a
+    comma-separated list of media types, as SPARQLWrapper's JSON-LD is.
+
+    Raises
+    ------
+    NotAcceptableError
+        A format that is not offered, naming what is.
+    QueryError
+        Format parameters that name different formats.
+
+    Examples
+    --------
+    >>> choose(None, ["tsv", "text/tab-separated-values"], list(SOLUTION_TYPES), SOLUTION_NAMES)
+    'text/tab-separated-values'
+    >>> choose("text/csv", ["xml"], list(GRAPH_TYPES), GRAPH_NAMES)
+    'application/rdf+xml'
+    """
+    values = [formats] if isinstance(formats, str) else formats or []
+    wanted = {v.strip().lower() for value in values for v in value.split(",")} - {"", "*/*"}
+    if not wanted:
+        media = negotiate(accept, offered)
+        return ALIASES.get(media, media)
+    resolved = {value: names.get(value, value) for value in wanted}
+    missing = sorted(value for value, media in resolved.items() if media not in offered)
+    if missing:
+        raise NotAcceptableError(
+            f"format {', '.join(missing)} is not available for this result; "
+            f"available: {', '.join([*names, *offered])}"
+        )
+    chosen = {ALIASES.get(media, media) for media in resolved.values()}
+    if len(chosen) > 1:
+        raise QueryError(f"the format parameters disagree: {', '.join(sorted(wanted))}")
+    return chosen.pop()
 
 
 _SERVICE = re.compile(r"(?<![?$:\w])SERVICE\b", re.IGNORECASE)
+_UPDATE = re.compile(
+    r"^\s*(?:(?:BASE|PREFIX\s+[\w.-]*:)\s*)*"
+    r"(INSERT|DELETE|LOAD|CLEAR|DROP|CREATE|ADD|MOVE|COPY|WITH)\b",
+    re.IGNORECASE,
+)
+READ_ONLY = "this endpoint is read-only: SPARQL Update is not accepted"
 
 
-def refuse_outbound(sparql: str) -> None:
-    """Refuse SERVICE before evaluation: this service never makes outbound requests.
+def refuse_forbidden(sparql: str) -> None:
+    """Refuse, before evaluation, what a read-only service that makes no outbound requests
+    never runs: SERVICE anywhere in a query, and an update (LOAD, INSERT, DROP...) sent as one.
 
     Codepoint escapes are decoded first, as a SPARQL parser does, then strings, IRIs and
     comments are stripped, so ``<http://x/service>``, ``"SERVICE"`` and ``?service`` are fine.
 
     Examples
     --------
-    >>> refuse_outbound('SELECT ?service { ?s ?p "SERVICE" } # SERVICE')
-    >>> refuse_outbound("SELECT * { \\u0053ERVICE <http://x> { ?s ?p ?o } }")
+    >>> refuse_forbidden('SELECT ?service { ?s ?p "SERVICE" } # SERVICE')
+    >>> refuse_forbidden("SELECT * { \\u0053ERVICE <http://x> { ?s ?p ?o } }")
     Traceback (most recent call last):
     ...
     kg.errors.ForbiddenOperationError: SERVICE is not allowed: this endpoint makes no outbound requests
+    >>> refuse_forbidden("PREFIX ex: <http://x/> load <http://x/data>")
+    Traceback (most recent call last):
+    ...
+    kg.errors.ForbiddenOperationError: this endpoint is read-only: SPARQL Update is not accepted (LOAD)
     """
-    if _SERVICE.search(keywords(sparql)):
+    code = keywords(sparql)
+    update = _UPDATE.match(code)
+    if update:
+        raise ForbiddenOperationError(f"{READ_ONLY} ({update.group(1).upper()})")
+    if _SERVICE.search(code):
         raise ForbiddenOperationError(
             "SERVICE is not allowed: this endpoint makes no outbound requests"
         )
@@ -157,7 +223,7 @@ def execute(
     dataset: Dataset = Dataset(),
     *,
     accept: str | None = None,
-    fmt: str | None = None,
+    formats: Sequence[str] = (),
     base_iri: str | None = None,
     max_rows: int | None = None,
 ) -> Answer:
@@ -176,12 +242,12 @@ def execute(
     ForbiddenOperationError
         SERVICE or LOAD in the query (HTTP 403).
     """
-    refuse_outbound(sparql)
+    refuse_forbidden(sparql)
     try:
         result = store.query(sparql, base_iri=base_iri, **dataset.query_options(sparql))  # type: ignore[arg-type]
         truncated = False
         if isinstance(result, ox.QueryTriples):
-            media = choose(accept, fmt, list(GRAPH_TYPES))
+            media = choose(accept, formats, list(GRAPH_TYPES), GRAPH_NAMES)
             triples = list(islice(result, max_rows + 1)) if max_rows is not None else list(result)
             truncated = max_rows is not None and len(triples) > max_rows
             body = (
@@ -189,10 +255,10 @@ def execute(
                 or b""
             )
         elif isinstance(result, ox.QueryBoolean) or max_rows is None:
-            media = choose(accept, fmt, list(SOLUTION_TYPES))
+            media = choose(accept, formats, list(SOLUTION_TYPES), SOLUTION_NAMES)
             body = result.serialize(format=SOLUTION_TYPES[media]) or b""
         else:
-            media = choose(accept, fmt, list(SOLUTION_TYPES))
+            media = choose(accept, formats, list(SOLUTION_TYPES), SOLUTION_NAMES)
             names = [v.value for v in result.variables]
             rows = [[s[n] for n in names] for s in islice(result, max_rows + 1)]
             truncated = len(rows) > max_rows

@@ -35,7 +35,7 @@ class Job:
     sparql: str
     dataset: Dataset = field(default_factory=Dataset)
     accept: str | None = None
-    fmt: str | None = None
+    formats: tuple[str, ...] = ()
     base_iri: str | None = None
     max_rows: int | None = None
 
@@ -59,7 +59,7 @@ def _serve(conn: Connection, source: Path | Endpoint) -> None:
                 job.sparql,
                 job.dataset,
                 accept=job.accept,
-                fmt=job.fmt,
+                formats=job.formats,
                 base_iri=job.base_iri,
                 max_rows=job.max_rows,
             )
