@@ -7,14 +7,21 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from urllib.parse import urljoin
 
 import pyoxigraph as ox
+
+from kg.errors import QueryError
 
 _ESCAPES = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
 _STRIP = re.compile(
     r'"""[\s\S]*?"""|\'\'\'[\s\S]*?\'\'\'|"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\'|<[^<>\s]*>|#[^\n]*'
 )
 _FROM = re.compile(r"(?<![?$:\w])FROM\b(?!:)", re.IGNORECASE)
+_PROSE = re.compile(
+    r'"""[\s\S]*?"""|\'\'\'[\s\S]*?\'\'\'|"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\'|#[^\n]*'
+)
+_FROM_IRI = re.compile(r"(?<![?$:\w])FROM\s+(NAMED\s+)?<([^<>\s]*)>", re.IGNORECASE)
 
 
 def keywords(sparql: str) -> str:
@@ -34,6 +41,31 @@ def declares_dataset(sparql: str) -> bool:
     False
     """
     return _FROM.search(keywords(sparql)) is not None
+
+
+def declared_graphs(sparql: str, base_iri: str | None = None) -> tuple[list[str], list[str]]:
+    """The IRIs of the query's ``FROM`` and ``FROM NAMED`` clauses, relative ones resolved
+    against ``base_iri``: to send as protocol parameters to a service that would ignore them.
+
+    Raises
+    ------
+    QueryError
+        For a clause whose graph is not written as an IRI in ``<>`` (a prefixed name).
+
+    Examples
+    --------
+    >>> declared_graphs("SELECT * FROM <g1> FROM NAMED <http://x/g2> { }", "http://x/")
+    (['http://x/g1'], ['http://x/g2'])
+    """
+    text = _PROSE.sub(" ", sparql)
+    found = _FROM_IRI.findall(text)
+    if len(found) != len(_FROM.findall(keywords(sparql))):
+        raise QueryError(
+            "over a remote store, give the graphs of FROM and FROM NAMED as IRIs in <>, "
+            "not prefixed names"
+        )
+    graphs = [(bool(named), urljoin(base_iri, iri) if base_iri else iri) for named, iri in found]
+    return [g for named, g in graphs if not named], [g for named, g in graphs if named]
 
 
 @dataclass(frozen=True)

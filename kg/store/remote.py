@@ -23,6 +23,7 @@ import httpx
 import pyoxigraph as ox
 
 from kg.errors import RemoteStoreError, RemoteTimeoutError, query_error
+from kg.sparql.dataset import declared_graphs, declares_dataset
 
 if TYPE_CHECKING:
     from kg.settings import Settings
@@ -251,6 +252,11 @@ class RemoteStore:
         RemoteStoreError
             When it cannot be reached, refuses the credentials or fails.
         """
+        if default_graph is None and named_graphs is None and declares_dataset(query):
+            # a union-default-graph service would ignore them: send them as the protocol's
+            defaults, named = declared_graphs(query, base_iri)
+            default_graph = [ox.NamedNode(g) for g in defaults]
+            named_graphs = [ox.NamedNode(g) for g in named]
         prologue = "".join(f"PREFIX {p}: <{iri}>\n" for p, iri in (prefixes or {}).items())
         if base_iri is not None and _RELATIVE_IRI.search(query):
             prologue = f"BASE <{base_iri}>\n{prologue}"

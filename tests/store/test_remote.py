@@ -127,11 +127,34 @@ def test_competency_queries_give_the_same_rows(base_url: str, remote_url: str, p
             },
             "text/tab-separated-values",
         ),
+        (
+            {
+                "query": "SELECT (COUNT(*) AS ?n) FROM <https://w3id.org/llmkg/id/graph/provenance> "
+                "WHERE { ?s ?p ?o }"
+            },
+            "text/csv",
+        ),
+        (
+            {
+                "query": "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }",
+                "default-graph-uri": "https://w3id.org/llmkg/id/graph/provenance",
+            },
+            "text/csv",
+        ),
         ({"query": "SELECT ?x WHERE { BIND(<relative> AS ?x) }"}, "text/csv"),
         ({"query": "SELEC"}, "application/sparql-results+json"),
         ({"query": "INSERT DATA { <urn:x> <urn:x> 1 }"}, "application/sparql-results+json"),
     ],
-    ids=["ask", "default-graph-uri", "named-graph-uri", "relative-iri", "syntax-error", "update"],
+    ids=[
+        "ask",
+        "default-graph-uri",
+        "named-graph-uri",
+        "from",
+        "default-graph-uri-no-named",
+        "relative-iri",
+        "syntax-error",
+        "update",
+    ],
 )
 def test_protocol_answers_are_the_same(
     base_url: str, remote_url: str, params: dict[str, str], accept: str
