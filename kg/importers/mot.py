@@ -11,7 +11,6 @@ and the content types the tool accepts them for.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -45,6 +44,7 @@ from kg.importers.mof import (
 )
 from kg.importers.names import as_list, name_key, plain_text, web_iri
 from kg.importers.resolve import Resolved, Resolver
+from kg.schema.fields import SLUG
 from kg.schema.namespace import LLMKG
 
 RELEASE = (
@@ -65,7 +65,6 @@ RELEASE = (
 GLOBAL_LICENSES = ("distribution", "code", "data", "document")
 COMPONENT = ("name", "description", "license", "license_path", "component_path")
 LICENSE_LIST = Path("web/modules/mof/mof-licenses.json")
-SLUG = re.compile(r"^[a-z0-9][a-z0-9.-]*$")
 
 
 def read(snapshot: Snapshot, resolver: Resolver, report: Report) -> list[RecordFacts]:

@@ -24,6 +24,7 @@ from kg.read.models import (
     Value,
 )
 from kg.read.search import SearchIndex
+from kg.schema.fields import SLUG
 from kg.schema.records import ARTIFACT_KINDS, KINDS
 from kg.schema.vocabulary import ID, PREFIXES
 
@@ -66,7 +67,14 @@ def term_text(term: object) -> str | None:
 
 
 def sparql_iri(value: str) -> str:
-    return "<" + value.replace(">", "%3E") + ">"
+    """``value`` as an IRI in SPARQL; ValueError if it cannot be one (quotes, spaces, ``<>``)."""
+    return str(ox.NamedNode(value))
+
+
+def _check_code(value: str, what: str, error: type[NotFoundError | ParameterError]) -> None:
+    """Refuse, before any query, a request value that cannot be an id or a code."""
+    if not SLUG.fullmatch(value) or len(value) > 200:
+        raise error(f"no {what} {value!r}: ids and codes match {SLUG.pattern}")
 
 
 def _literal(value: str) -> str:
@@ -84,6 +92,7 @@ def require_kind(kind: str) -> None:
 def require_entity(kg: KnowledgeGraph, kind: str, id_: str) -> str:
     """The IRI of ``kind/id_``, or NotFoundError with the closest ids of that kind."""
     require_kind(kind)
+    _check_code(id_, f"{kind} with id", NotFoundError)
     iri = f"{ID}{kind}/{id_}"
     if kg.query(f"ASK {{ {sparql_iri(iri)} ?p ?o }}"):
         return iri
@@ -101,6 +110,7 @@ def require_entity(kg: KnowledgeGraph, kind: str, id_: str) -> str:
 
 def require_place(kg: KnowledgeGraph, code: str) -> str:
     """The IRI of the place ``code``, or ParameterError with the closest codes."""
+    _check_code(code, "region", ParameterError)
     iri = f"{ID}place/{code}"
     if kg.query(f"ASK {{ {sparql_iri(iri)} a llmkg:Place }}", prefixes=True):
         return iri
@@ -232,7 +242,7 @@ def _no_provenance(graph: str | None) -> dict[str, str | None]:
 def entity(kg: KnowledgeGraph, kind: str, id_: str) -> Entity:
     """Every fact about ``kind/id_``, each with its source, confidence, phase and note."""
     iri = f"{ID}{kind}/{id_}"
-    stated = _stated(kg, iri, None) if kind in KINDS else []
+    stated = _stated(kg, iri, None) if kind in KINDS and SLUG.fullmatch(id_) else []
     if not stated:
         require_entity(kg, kind, id_)  # raises, with the closest ids
     provenance = _provenance(kg, {g for *_, g in stated if g})
@@ -328,6 +338,7 @@ def projects(
     """Projects with their governance model, optionally filtered by model and region."""
     filters = []
     if governance_model is not None:
+        _check_code(governance_model, "governance model", ParameterError)
         iri = f"{ID}governance-model/{governance_model}"
         if not kg.query(f"ASK {{ {sparql_iri(iri)} a llmkg:GovernanceModel }}", prefixes=True):
             known = [

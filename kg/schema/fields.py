@@ -7,6 +7,7 @@ names another record (:class:`Link`), checked by the loader against the kind its
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date
 from typing import Annotated, Any
@@ -15,7 +16,9 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, HttpUrl, Str
 
 from kg.schema.terms import Confidence, DerivationKind, Motivation, Phase
 
-Slug = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9.-]*$")]
+SLUG = re.compile(r"^[a-z0-9][a-z0-9.-]*$")
+"""Ids of records and codes of concepts: what may follow ``kind/`` in an IRI."""
+Slug = Annotated[str, StringConstraints(pattern=SLUG.pattern)]
 
 
 def _partial_date(value: object) -> object:

@@ -65,8 +65,6 @@ GRAPH_NAMES = {
 }
 """Short names of the ``format`` parameter for CONSTRUCT and DESCRIBE results: ``xml`` is
 RDF/XML there, as SPARQLWrapper means it."""
-FORMAT_NAMES = SOLUTION_NAMES | {k: v for k, v in GRAPH_NAMES.items() if k not in SOLUTION_NAMES}
-"""Every short name, for a choice where the kind of result is not known."""
 ALIASES = {"application/turtle": "text/turtle", "application/x-json+ld": "application/ld+json"}
 """Media types accepted for another, which the answer is labelled with."""
 FORMAT_PARAMETERS = ("format", "output", "results")
@@ -137,11 +135,11 @@ def negotiate(accept: str | None, offered: Sequence[str]) -> str:
 
 def choose(
     accept: str | None,
-    formats: Sequence[str] | str | None,
+    formats: Sequence[str],
     offered: Sequence[str],
-    names: Mapping[str, str] = FORMAT_NAMES,
+    names: Mapping[str, str],
 ) -> str:
-    """Negotiate, unless ``format`` parameters name a media type or a short name (``names``).
+    """Negotiate, unless ``formats`` (parameters) name a media type or a short name (``names``).
 
     Several format values must agree once resolved (SPARQLWrapper sends ``format=tsv`` and
     ``format=text/tab-separated-values``); empty values are ignored, and a value may be a
@@ -161,8 +159,7 @@ def choose(
     >>> choose("text/csv", ["xml"], list(GRAPH_TYPES), GRAPH_NAMES)
     'application/rdf+xml'
     """
-    values = [formats] if isinstance(formats, str) else formats or []
-    wanted = {v.strip().lower() for value in values for v in value.split(",")} - {"", "*/*"}
+    wanted = {v.strip().lower() for value in formats for v in value.split(",")} - {"", "*/*"}
     if not wanted:
         media = negotiate(accept, offered)
         return ALIASES.get(media, media)

@@ -320,3 +320,36 @@ def test_network_errors_are_problems(
 ) -> None:
     response = client.get(path, params=params)
     assert (response.status_code, response.json()["detail"]) == (status, detail)
+
+
+@pytest.mark.parametrize(
+    ("path", "status", "detail"),
+    [
+        (
+            "/entities/model/bl%22oom",
+            404,
+            "no model with id 'bl\"oom': ids and codes match ^[a-z0-9][a-z0-9.-]*$",
+        ),
+        (
+            "/entities/model/x%3E%20%7D/links",
+            404,
+            "no model with id 'x> }': ids and codes match ^[a-z0-9][a-z0-9.-]*$",
+        ),
+        (
+            "/projects?governance_model=a%20b",
+            422,
+            "no governance model 'a b': ids and codes match ^[a-z0-9][a-z0-9.-]*$",
+        ),
+        (
+            "/entities?region=%22",
+            422,
+            "no region '\"': ids and codes match ^[a-z0-9][a-z0-9.-]*$",
+        ),
+    ],
+)
+def test_request_values_never_become_query_text(
+    base_url: str, path: str, status: int, detail: str
+) -> None:
+    """A value that cannot be an id is refused as one, before any SPARQL is written."""
+    response = httpx.get(base_url + path)
+    assert (response.status_code, response.json()["detail"]) == (status, detail)
