@@ -107,14 +107,21 @@ def read_paths(
     from_: Annotated[str, Query(alias="from", description="kind/id", examples=["model/aya-101"])],
     to: Annotated[str, Query(description="kind/id", examples=["organization/meta"])],
     max_hops: Annotated[int, Query(ge=1, le=8, description="Longest path to look for")] = 4,
+    include_hubs: Annotated[
+        bool,
+        Query(description="Also go through publications and licences, which tie nearly everything"),
+    ] = False,
 ) -> list[list[StepOut]] | Response:
-    """Shortest paths between two entities in the collaboration graph, whatever the links' direction (at most 10)."""
+    """Shortest paths between two entities in the collaboration graph, whatever the links'
+    direction (at most 10); not through publications or licences unless include_hubs."""
     for node in (from_, to):
         kind, _, id_ = node.partition("/")
         if not id_:
             raise ParameterError(f"{node!r} is not kind/id, e.g. model/bloom")
         require_kind(kind)
-    found_paths = paths.shortest_paths(warm.projection, from_, to, max_hops=max_hops)
+    found_paths = paths.shortest_paths(
+        warm.projection, from_, to, max_hops=max_hops, include_hubs=include_hubs
+    )
     out = [
         [
             StepOut(node=s.node, label=s.label, kind=s.kind, relations=list(s.relations))

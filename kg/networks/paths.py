@@ -51,6 +51,12 @@ def collaborators(G: nx.MultiDiGraph, actor: str, **filters: Any) -> list[Collab
     return sorted(found, key=lambda c: (-c.weight, c.node))
 
 
+HUB_KINDS = frozenset({"publication", "license"})
+"""Kinds of node that tie nearly everything together: the paper studies every project, and a
+licence links every model under it. Paths go through them only when asked to; collaborators
+never do (actors are tied only through projects and artifacts)."""
+
+
 @dataclass(frozen=True)
 class Step:
     """One hop of a collaboration path: the relations between two consecutive nodes."""
@@ -62,7 +68,13 @@ class Step:
 
 
 def shortest_paths(
-    G: nx.MultiDiGraph, source: str, target: str, *, max_hops: int = 4, limit: int = 10
+    G: nx.MultiDiGraph,
+    source: str,
+    target: str,
+    *,
+    max_hops: int = 4,
+    limit: int = 10,
+    include_hubs: bool = False,
 ) -> list[list[Step]]:
     """Shortest paths between two entities of the projection, ignoring edge direction.
 
@@ -74,6 +86,8 @@ def shortest_paths(
         Longest path to look for; no path within it gives an empty list.
     limit
         At most this many paths, in a stable order.
+    include_hubs
+        Also go through :data:`HUB_KINDS` nodes (the ends may always be ones).
 
     Raises
     ------
@@ -94,6 +108,9 @@ def shortest_paths(
         if node not in G:
             raise NotFoundError(f"no entity {node!r} in the collaboration graph")
     U = G.to_undirected(as_view=True)
+    if not include_hubs:
+        ends = {source, target}
+        U = nx.subgraph_view(U, filter_node=lambda n: n in ends or kind_of(n) not in HUB_KINDS)
     try:
         if nx.shortest_path_length(U, source, target) > max_hops:
             return []

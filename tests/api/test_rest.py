@@ -353,3 +353,16 @@ def test_request_values_never_become_query_text(
     """A value that cannot be an id is refused as one, before any SPARQL is written."""
     response = httpx.get(base_url + path)
     assert (response.status_code, response.json()["detail"]) == (status, detail)
+
+
+def test_paths_go_through_licences_only_when_asked(client: httpx.Client) -> None:
+    ends = {"from": "dataset/corpus", "to": "model/chat-7b"}
+
+    def nodes(params: dict[str, str]) -> list[list[str]]:
+        return [[s["node"] for s in p] for p in client.get("/paths", params=params).json()]
+
+    assert nodes(ends) == [["dataset/corpus", "model/base-7b", "model/chat-7b"]]
+    assert nodes({**ends, "include_hubs": "true"}) == [
+        ["dataset/corpus", "license/apache-2.0", "model/chat-7b"],
+        ["dataset/corpus", "model/base-7b", "model/chat-7b"],
+    ]
