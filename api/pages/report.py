@@ -14,6 +14,7 @@ from api.pages.render import PageRoute, page
 from kg.errors import NotFoundError
 from kg.networks.metrics import METRICS, Network
 from kg.report.cache import TOP
+from kg.report.charts import MAP_NODES
 from kg.report.text import MEANING, NETWORK_TITLES, TITLES
 
 logger = logging.getLogger(__name__)
@@ -31,6 +32,8 @@ def report_page(
         "networks": NETWORK_TITLES,
         "report": found.analysis,
         "density": nx.density(found.analysis.H),
+        "legend": found.legend,
+        "shown": min(len(found.analysis.H), MAP_NODES),
         "metrics": [(m, TITLES[m], MEANING[m]) for m in METRICS],
         "top": TOP,
     }

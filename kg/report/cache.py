@@ -12,7 +12,7 @@ import networkx as nx
 from kg.errors import KGError, WarmingUpError
 from kg.networks.metrics import METRICS, Network
 from kg.report.analysis import Analysis, analyse
-from kg.report.charts import bar_figure, network_figure, svg_text
+from kg.report.charts import Colouring, bar_figure, colouring, network_figure, svg_text
 from kg.report.text import NETWORK_TITLES, TITLES
 
 logger = logging.getLogger(__name__)
@@ -23,10 +23,12 @@ TOP = 10
 
 @dataclass(frozen=True)
 class NetworkReport:
-    """Every metric of one network, and its charts as SVG (``map`` and one per metric)."""
+    """Every metric of one network, its charts as SVG (``map`` and one per metric), and what
+    the colours of the map say."""
 
     analysis: Analysis
     charts: dict[str, str]
+    legend: Colouring
 
 
 def network_report(projection: nx.MultiDiGraph, network: Network) -> NetworkReport:
@@ -36,9 +38,9 @@ def network_report(projection: nx.MultiDiGraph, network: Network) -> NetworkRepo
         metric: svg_text(bar_figure(a.top(metric, TOP), f"{TITLES[metric]}: {network} network"))
         for metric in METRICS
     }
-    figure = network_figure(a.H, a.map_groups(), a.values["pagerank"], NETWORK_TITLES[network])
-    charts["map"] = svg_text(figure)
-    return NetworkReport(a, charts)
+    groups, pagerank = a.map_groups(), a.values["pagerank"]
+    charts["map"] = svg_text(network_figure(a.H, groups, pagerank, NETWORK_TITLES[network]))
+    return NetworkReport(a, charts, colouring(a.H, groups, pagerank))
 
 
 @dataclass
