@@ -13,13 +13,16 @@ possible IRI: anything else is a 404 before any query.
 
 from __future__ import annotations
 
+import math
 from collections import defaultdict
-from collections.abc import Callable
-from typing import Annotated
-from urllib.parse import quote
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import Annotated, Any
+from urllib.parse import quote, urlsplit
 
 import pyoxigraph as ox
 from fastapi import APIRouter, Query, Request, Response
+from rdflib.namespace import DCTERMS, ORG
 
 from api.deps import KG, get_warm
 from api.pages.render import HTML, PageRoute, page
@@ -29,10 +32,12 @@ from kg.graph import KnowledgeGraph
 from kg.networks import ego
 from kg.read import lookup, projects, resources
 from kg.read.lookup import split_iri
-from kg.read.models import LinkFact
+from kg.read.models import EntitySummary, Fact, LinkFact, Value
 from kg.read.ontology import ontology_terms, ontology_triples
+from kg.read.projects import ProjectArtifact
 from kg.read.resources import DATASET_TYPES, as_dataset, describe, describe_dataset, serialize
-from kg.schema.terms import PHASES
+from kg.schema.namespace import LLMKG
+from kg.schema.terms import DERIVATIONS, PHASES, property_name
 from kg.sparql.protocol import parse_accept
 
 router = APIRouter(route_class=PageRoute, tags=["linked data"])
@@ -260,63 +265,405 @@ def resolve(request: Request, kg: KG, path: str, format: FormatQuery = None) -> 
 def _entity_page(request: Request, kg: KnowledgeGraph, kind: str, id_: str, here: str) -> Response:
     found = lookup.entity(kg, kind, id_)  # 404 with did-you-mean before any warm-up wait
     warm = get_warm(request)
-    links = lookup.links(kg, kind, id_)
+    links = _without_implied(lookup.links(kg, kind, id_))
     try:
         picture: ego.EgoNetwork | None = ego.ego_network(warm.projection, f"{kind}/{id_}")
     except NotFoundError:
         picture = None
-    context = {
+    shown = [link for link in links if (kind, *_key(link)) not in ELSEWHERE]
+    facts = _fact_rows(
+        f
+        for f in found.facts
+        if f.object.kind is None
+        and f.property not in HIDDEN
+        and not (kind == "project" and f.relation in PROFILED)
+    )
+    groups = _link_groups(shown, lookup.fetch_labels(kg, {link.property for link in shown}))
+    context: dict[str, Any] = {
         "entity": found,
-        "facts": [
-            f
-            for f in found.facts
-            if f.object.kind is None
-            and f.property not in HIDDEN
-            and not (kind == "project" and f.relation in PROFILED)
-        ],
-        "groups": _link_groups(kg, links),
-        "link_count": len(links),
+        "facts": facts,
+        "link_count": len(shown),
+        "elsewhere": len(shown) < len(links),
         "ego": picture,
         "here": here,
         "formats": PAGE_FORMATS,
+        "notes": Notes(),
+        "LONG_VALUES": LONG_VALUES,
     }
+    height = _fixed_height(picture, facts)
+    phases: list[tuple[str | None, list[ArtifactRow]]] = []
     if kind == "project":
         artifacts = defaultdict(list)
         for item in projects.project_artifacts(kg, id_):
-            artifacts[item.phase].append(item)
-        context |= {
-            "governance": [f for f in found.facts if f.relation == "governance_model"],
-            "motivations": projects.by_category(found.facts, projects.motivation_categories(kg)),
-            "artifacts": [(p, artifacts[p]) for p in (*PHASES, None) if artifacts[p]],
-        }
+            artifacts[item.phase].append(_artifact_row(item))
+        phases = [(p, artifacts[p]) for p in (*PHASES, None) if artifacts[p]]
+        governance = [f for f in found.facts if f.relation == "governance_model"]
+        motivations = projects.by_category(found.facts, projects.motivation_categories(kg))
+        context |= {"governance": governance, "motivations": motivations, "artifacts": phases}
+        height += _profile_height(governance, motivations) + _HEADING + (0 if phases else _LINE)
+    if len(shown) < len(links):
+        height += 40  # "What is part of the project ... are under Artifacts"
+    small = [g for g in groups if len(g.rows) <= OPEN_ROWS]
+    height += _SUMMARY * (len(groups) - len(small))
+    blocks = [  # a phase is its summary, then a table with its own head
+        Block(
+            ("phase", p),
+            _SUMMARY + _HEAD + _rows_height(items, _artifact_lines) - _LINE,
+            len(items) <= OPEN_ARTIFACTS,
+        )
+        for p, items in phases
+    ]
+    if small:  # a relation's first row holds its name: no line of its own
+        rows = sum(_rows_height(g.rows, _link_lines) - _LINE for g in small)
+        blocks.append(Block(("links",), _HEAD + rows, True))
+    opened = _fit(height, blocks)
+    context |= {
+        "open_phases": {p for p, _ in phases if ("phase", p) in opened},
+        "groups": small,
+        "links_open": ("links",) in opened,
+        "long_groups": [g for g in groups if len(g.rows) > OPEN_ROWS],
+    }
     return page(request, "entity.html", context, headers=_alternates(here))
 
 
-def _link_groups(
-    kg: KnowledgeGraph, links: list[LinkFact]
-) -> list[tuple[str, str, list[tuple[str | None, list[LinkFact]]]]]:
-    """Links by (direction, relation label), then by lifecycle phase in lifecycle order."""
-    labels = lookup.fetch_labels(kg, {link.property for link in links})
-    grouped: dict[tuple[str, str], dict[str | None, list[LinkFact]]] = defaultdict(
+# ---------------------------------------------------------------- fitting a page
+# An entity page shows everything up to about three screens (BUDGET); past that, the relations
+# and lifecycle phases that take the most room are collapsed to their count, largest first.
+# Heights are estimated in CSS pixels at 1280 px wide (the style sheet's fonts and padding);
+# tests/api/test_browser_entity.py measures the real ones.
+
+BUDGET = 2250
+"""Estimated height an entity page keeps within by collapsing (three screens are 2400 px)."""
+OPEN_ROWS = 8
+"""A relation with more rows than this is collapsed to its count, whatever the room; the
+others share a table, which is collapsed as a whole if the page has no room for it."""
+OPEN_ARTIFACTS = 8
+"""A lifecycle phase with more artifacts than this is collapsed to its count."""
+LONG_VALUES = 12
+"""A fact with more values than this (languages, authors) is collapsed to its count."""
+_ROW, _LINE, _HEADING, _HEAD, _SUMMARY = 13, 23, 62, 42, 48
+"""Padding of a table row, a line of table text, an h2, a table's head, a collapsed part."""
+
+
+@dataclass(frozen=True)
+class Block:
+    """A part of a page that can be collapsed to its summary: its height when open, and
+    whether it may be open at all."""
+
+    key: tuple[str | None, ...]
+    height: float
+    may_open: bool
+
+
+def _fit(height: float, blocks: list[Block]) -> set[tuple[str | None, ...]]:
+    """The keys of ``blocks`` left open on a page whose other parts take ``height``: all that
+    may be, then, while the page is over :data:`BUDGET`, all but the tallest."""
+    opened = {b.key: b for b in blocks if b.may_open}
+    total = height + sum(b.height if b.key in opened else _SUMMARY for b in blocks)
+    for block in sorted(opened.values(), key=lambda b: -b.height):
+        if total <= BUDGET:
+            break
+        del opened[block.key]
+        total -= block.height - _SUMMARY
+    return set(opened)
+
+
+def _lines(text: str, chars: int) -> int:
+    return max(1, math.ceil(len(text) / chars))
+
+
+def _rows_height(rows: Iterable[Any], lines: Callable[[Any], int]) -> float:
+    """A table part: a row heading (a phase, a relation's first row) and its rows."""
+    return _LINE + sum(_ROW + _LINE * lines(r) for r in rows)
+
+
+def _artifact_lines(r: ArtifactRow) -> int:
+    via = r.subject.label if r.subject else "the project"
+    return max(_lines(r.artifact.artifact.label, 36), _lines(f"{via} {r.verb} it", 34))
+
+
+def _link_lines(r: LinkRow) -> int:
+    return _lines(", ".join(o.entity.label for o in r.others), 46)
+
+
+def _fixed_height(picture: ego.EgoNetwork | None, facts: list[FactRow]) -> float:
+    """What a page shows whatever the room: heading, picture, facts, the Links heading, the
+    notes, the formats and the footer."""
+    height: float = 225 + 195 + _SUMMARY + _HEADING
+    if picture is not None:
+        height += _HEADING + picture.height + 75
+    height += (
+        _HEADING
+        + _HEAD
+        + sum(
+            _ROW + _LINE * (1 if len(r.values) > LONG_VALUES else _lines(_text(r.values), 70))
+            for r in facts
+        )
+    )
+    return height
+
+
+def _profile_height(governance: list[Fact], motivations: dict[str, list[Fact]]) -> float:
+    """The governance model and motivations of a project, side by side."""
+    said = _HEADING + sum(
+        30 * _lines(f"{f.object.label} {f.confidence} source: {f.source}", 40)
+        + 22 * _lines(f.note or "", 55)
+        + 20
+        for f in governance
+    )
+    why = _HEADING + 20
+    for facts in motivations.values():
+        why += 48 + sum(
+            28 * _lines(f"{f.object.label} {f.confidence} {urlsplit(f.source or '').hostname}", 64)
+            for f in facts
+        )
+    return max(said, why)
+
+
+def _text(values: list[Value]) -> str:
+    return ", ".join(v.label or v.value or v.iri or "" for v in values)
+
+
+@dataclass(frozen=True)
+class Wording:
+    """How a property reads from either end of its links, where the ontology's label
+    (``rdfs:label``, read from the subject: "BLOOMZ *derived from* BLOOM") does not say it."""
+
+    incoming: str
+    """What the subjects are to the object, as the object's page lists them: on BLOOM's page,
+    "derivatives: BLOOMZ"."""
+    sentence: str
+    """The link as the verb of a sentence from subject to object: "BLOOMZ *is derived from*
+    BLOOM"."""
+    outgoing: str | None = None
+    """The label from the subject, for a property the ontology gives none (``dcterms``,
+    ``org``)."""
+
+
+WORDING: dict[str, Wording] = {
+    str(LLMKG.developedBy): Wording("develops", "is developed by"),
+    str(LLMKG.fundedBy): Wording("funds", "is funded by"),
+    str(LLMKG.partnerOf): Wording("partners", "is a partner of"),
+    str(LLMKG.contributesTo): Wording("contributors", "contributes to"),
+    str(LLMKG.maintains): Wording("maintained by", "maintains"),
+    str(LLMKG.hostsForum): Wording("hosted by", "hosts"),
+    str(LLMKG.providedBy): Wording("provides", "is provided by"),
+    str(LLMKG.partOfProject): Wording("artifacts of the project", "is part of"),
+    str(LLMKG.memberOfFamily): Wording("family members", "is a member of"),
+    str(LLMKG.trainedOn): Wording("models trained on it", "is trained on"),
+    str(LLMKG.evaluatedOn): Wording("models evaluated on it", "is evaluated on"),
+    str(LLMKG.builtWith): Wording("built with it", "is built with"),
+    str(LLMKG.listedOn): Wording("models listed on it", "is listed on"),
+    str(LLMKG.includesBenchmark): Wording("included in", "includes"),
+    str(LLMKG.computeFrom): Wording("gives compute to", "receives compute from"),
+    str(LLMKG.derivedFrom): Wording("derivatives", "is derived from"),
+    str(LLMKG.fineTunedFrom): Wording("fine-tuned derivatives", "is fine-tuned from"),
+    str(LLMKG.continuedPretrainingFrom): Wording(
+        "models continuing its pre-training", "continues the pre-training of"
+    ),
+    str(LLMKG.mergedFrom): Wording("merged into", "is merged from"),
+    str(LLMKG.distilledFrom): Wording("distilled into", "is distilled from"),
+    str(LLMKG.quantizedFrom): Wording("quantized versions", "is quantized from"),
+    str(LLMKG.licensedUnder): Wording("licensed under it", "is licensed under"),
+    str(LLMKG.describes): Wording("described by", "describes"),
+    str(LLMKG.studies): Wording("studied by", "studies"),
+    str(DCTERMS.isPartOf): Wording("parts", "is part of", "part of"),
+    str(ORG.subOrganizationOf): Wording(
+        "sub-organizations", "is a sub-organization of", "sub-organization of"
+    ),
+}
+"""The wording of each property that links two entities (those of
+:data:`kg.networks.projection.RELATIONS`), from either end."""
+ELSEWHERE = {
+    ("project", "in", str(LLMKG.partOfProject)),
+    ("project", "out", str(LLMKG.builtWith)),
+    ("project", "out", str(LLMKG.computeFrom)),
+}
+"""Links a page shows in another section than Links: (kind, direction, property); a project's
+artifacts are in "Artifacts by lifecycle phase"."""
+
+
+def outgoing_label(property_: str, labels: dict[str, str]) -> str:
+    """How ``property_`` reads from its subject: its label in ``labels`` (the ontology's),
+    else :data:`WORDING`'s, else its name (``trained on``)."""
+    wording = WORDING.get(property_)
+    return (
+        labels.get(property_)
+        or (wording.outgoing if wording else None)
+        or lookup.relation_name(property_).replace("_", " ")
+    )
+
+
+def incoming_label(property_: str, labels: dict[str, str]) -> str:
+    """How ``property_`` reads from its object: "derivatives", "develops"."""
+    wording = WORDING.get(property_)
+    return wording.incoming if wording else f"{outgoing_label(property_, labels)} it"
+
+
+def sentence(property_: str, labels: dict[str, str]) -> str:
+    """``property_`` as a verb from subject to object: "is derived from"."""
+    wording = WORDING.get(property_)
+    return wording.sentence if wording else outgoing_label(property_, labels)
+
+
+class Notes:
+    """The notes of a page as footnotes, numbered as the page is rendered: a value, link or
+    artifact shows the number of its note (:meth:`number`), and the end of the page lists
+    them, collapsed (:meth:`new`: those numbered since the last list). A note said twice
+    keeps its number."""
+
+    def __init__(self) -> None:
+        self._numbers: dict[str, int] = {}
+        self._listed = 0
+
+    def number(self, note: str | None) -> int | None:
+        """The number of ``note`` (None for no note), the next one if it is new."""
+        if not note:
+            return None
+        return self._numbers.setdefault(note, len(self._numbers) + 1)
+
+    def new(self) -> list[tuple[int, str]]:
+        """(number, note) of each note numbered since the last call."""
+        found = [(n, note) for note, n in self._numbers.items() if n > self._listed]
+        self._listed = len(self._numbers)
+        return found
+
+
+@dataclass(frozen=True)
+class FactRow:
+    """Facts about an entity that share a property and provenance, as one row."""
+
+    property: str
+    label: str
+    values: list[Value]
+    source: str | None
+    confidence: str | None
+    phase: str | None
+    note: str | None
+
+
+def _fact_rows(facts: Iterable[Fact]) -> list[FactRow]:
+    """``facts`` grouped by property, source, confidence, phase and note, in their order,
+    the description first."""
+    rows: dict[tuple[str, str | None, str | None, str | None, str | None], FactRow] = {}
+    for f in facts:
+        key = (f.property, f.source, f.confidence, f.phase, f.note)
+        if key not in rows:
+            label = f.property_label or f.relation.replace("_", " ")
+            rows[key] = FactRow(f.property, label, [], *key[1:])
+        rows[key].values.append(f.object)
+    return sorted(rows.values(), key=lambda r: r.property != str(DCTERMS.description))
+
+
+@dataclass(frozen=True)
+class Linked:
+    """An entity at the other end of a link, with the link's note."""
+
+    entity: EntitySummary
+    note: str | None
+
+
+@dataclass(frozen=True)
+class LinkRow:
+    """Links of one relation to entities of one kind that share phase, source and confidence
+    (each keeps its note)."""
+
+    others: list[Linked]
+    kind: str
+    phase: str | None
+    source: str | None
+    confidence: str | None
+
+
+@dataclass(frozen=True)
+class LinkGroup:
+    """The links of one relation and direction, worded from the page's entity."""
+
+    direction: str
+    predicate: str
+    label: str
+    """The property's label ("derived from")."""
+    wording: str
+    """The relation from the page's entity: the label going out, the inverse coming in."""
+    rows: list[LinkRow]
+
+    @property
+    def count(self) -> int:
+        """How many links."""
+        return sum(len(r.others) for r in self.rows)
+
+
+def _key(link: LinkFact) -> tuple[str, str]:
+    return link.direction, link.property
+
+
+def _without_implied(links: list[LinkFact]) -> list[LinkFact]:
+    """``links`` without the ``derivedFrom`` that a narrower derivation (``fineTunedFrom``)
+    of the same two entities implies: the build states both."""
+    narrower = {str(LLMKG[property_name(d)]) for d in DERIVATIONS}
+    typed = {(link.direction, link.other.iri) for link in links if link.property in narrower}
+    derived = str(LLMKG.derivedFrom)
+    return [
+        link
+        for link in links
+        if not (link.property == derived and (link.direction, link.other.iri) in typed)
+    ]
+
+
+def _link_groups(links: list[LinkFact], labels: dict[str, str]) -> list[LinkGroup]:
+    """Links by direction and relation (outgoing first, by wording), each relation's links
+    grouped into rows by kind, lifecycle phase (in lifecycle order), source and confidence;
+    ``labels`` are the properties' labels."""
+    grouped: dict[tuple[str, str], dict[tuple[Any, ...], list[Linked]]] = defaultdict(
         lambda: defaultdict(list)
     )
     for link in links:
-        label = labels.get(link.property, link.relation.replace("_", " "))
-        grouped[(link.direction, label)][link.phase].append(link)
-    return [
-        (
+        row = (link.other.kind, link.phase, link.source, link.confidence)
+        grouped[_key(link)][row].append(Linked(link.other, link.note))
+    phases: list[str | None] = [*PHASES, None]
+    groups = [
+        LinkGroup(
             direction,
-            label,
+            property_,
+            outgoing_label(property_, labels),
+            outgoing_label(property_, labels)
+            if direction == "out"
+            else incoming_label(property_, labels),
             [
-                (phase, sorted(by_phase[phase], key=lambda x: x.other.label.lower()))
-                for phase in (*PHASES, None)
-                if by_phase.get(phase)
+                LinkRow(sorted(others, key=lambda o: o.entity.label.lower()), *row)
+                for row, others in sorted(
+                    rows.items(),
+                    key=lambda r: (
+                        r[0][0],
+                        phases.index(r[0][1]),
+                        min(o.entity.label.lower() for o in r[1]),
+                    ),
+                )
             ],
         )
-        for (direction, label), by_phase in sorted(
-            grouped.items(), key=lambda g: (g[0][0] != "out", g[0][1])
-        )
+        for (direction, property_), rows in grouped.items()
     ]
+    return sorted(groups, key=lambda g: (g.direction != "out", g.wording))
+
+
+@dataclass(frozen=True)
+class ArtifactRow:
+    """An artifact of a project, with its link as a clause: ``subject verb object``, where
+    ``None`` is the project and the artifact itself is "it"."""
+
+    artifact: ProjectArtifact
+    subject: EntitySummary | None
+    verb: str
+    object: EntitySummary | None
+
+
+def _artifact_row(item: ProjectArtifact) -> ArtifactRow:
+    """``item`` read in the right direction: "Chat 7B is fine-tuned from it" (the artifact),
+    "the project is built with it", "it is part of the project"."""
+    labels = {item.property: item.relation}
+    if item.property == str(LLMKG.partOfProject):
+        return ArtifactRow(item, item.artifact, sentence(item.property, labels), None)
+    return ArtifactRow(item, item.via, sentence(item.property, labels), item.artifact)
 
 
 @router.head("/ns", include_in_schema=False)

@@ -20,10 +20,16 @@ class ProjectArtifact(BaseModel):
     artifact: EntitySummary
     artifact_kind: str = Field(description="Label of the artifact's class", examples=["Dataset"])
     relation: str = Field(description="Label of the link", examples=["trained on"])
+    property: str = Field(
+        description="The link's property: it runs from ``via`` (or the project) to the artifact,"
+        " except ``partOfProject``, which runs from the artifact to the project",
+        examples=["https://w3id.org/llmkg/ns#trainedOn"],
+    )
     via: EntitySummary | None = Field(None, description="The project's model that uses it")
     phase: str | None = None
     source: str | None = None
     confidence: str | None = None
+    note: str | None = None
 
 
 class GovernanceModel(BaseModel):
@@ -39,8 +45,10 @@ class GovernanceModel(BaseModel):
 def project_artifacts(kg: KnowledgeGraph, id_: str) -> list[ProjectArtifact]:
     """The artifacts of project ``id_``: part of it, used by it, or used by its models.
 
-    A link stated by a property and its more specific one (``derivedFrom`` and
-    ``fineTunedFrom``) is listed once, by the more specific.
+    Each is read with its ``property``: ``via`` (or, without one, the project) links to the
+    artifact by it, as in "Chat 7B fine-tuned from Base 7B", except ``partOfProject``, by
+    which the artifact links to the project. A link stated by a property and its more specific
+    one (``derivedFrom`` and ``fineTunedFrom``) is listed once, by the more specific.
 
     Raises
     ------
@@ -51,7 +59,8 @@ def project_artifacts(kg: KnowledgeGraph, id_: str) -> list[ProjectArtifact]:
     uses = " ".join(sorted(f"llmkg:{property_name(r)}" for r in USES))
     rows = select_rows(
         kg,
-        f"""SELECT DISTINCT ?artifact ?label ?kind ?relation ?via ?viaLabel ?phase ?source ?confidence
+        f"""SELECT DISTINCT ?artifact ?label ?kind ?p ?relation ?via ?viaLabel ?phase ?source
+               ?confidence ?note
         WHERE {{
           {{ GRAPH ?g {{ ?artifact llmkg:partOfProject {project} }} BIND(llmkg:partOfProject AS ?p) }}
           UNION {{ ?via llmkg:partOfProject {project} ; rdfs:label ?viaLabel . VALUES ?p {{ {uses} }} GRAPH ?g {{ ?via ?p ?artifact }}
@@ -63,6 +72,7 @@ def project_artifacts(kg: KnowledgeGraph, id_: str) -> list[ProjectArtifact]:
           OPTIONAL {{ ?g llmkg:lifecyclePhase/skos:notation ?phase }}
           OPTIONAL {{ ?g prov:wasDerivedFrom ?source }}
           OPTIONAL {{ ?g llmkg:confidence/skos:notation ?confidence }}
+          OPTIONAL {{ ?g rdfs:comment ?note }}
         }} ORDER BY ?kind LCASE(?label) ?relation ?viaLabel""",
     )
     return [
@@ -70,12 +80,14 @@ def project_artifacts(kg: KnowledgeGraph, id_: str) -> list[ProjectArtifact]:
             artifact=summarize(str(term_text(r["artifact"])), str(term_text(r["label"]))),
             artifact_kind=str(term_text(r["kind"])),
             relation=str(term_text(r["relation"])),
+            property=str(term_text(r["p"])),
             via=summarize(str(term_text(r["via"])), str(term_text(r["viaLabel"])))
             if r["via"]
             else None,
             phase=term_text(r["phase"]),
             source=term_text(r["source"]),
             confidence=term_text(r["confidence"]),
+            note=term_text(r["note"]),
         )
         for r in rows
     ]

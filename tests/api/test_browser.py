@@ -68,7 +68,7 @@ def test_search_open_a_project_and_follow_a_link(page: Page, base_url: str) -> N
     expect(picture).to_be_visible()
     shot(page, "project")
 
-    page.get_by_role("table", name="Outgoing links: developed by").get_by_role(
+    page.get_by_role("table", name="Links of Alpha, each relation read from Alpha").get_by_role(
         "link", name="Acme AI"
     ).click()
     expect(page).to_have_url(re.compile(r"/id/organization/acme$"))

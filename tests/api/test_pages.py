@@ -179,8 +179,8 @@ def test_entity_page_shows_facts_links_and_picture(client: httpx.Client) -> None
     assert "<h1>Community 7B</h1>" in text
     # links grouped by relation, then lifecycle phase, each with its provenance
     for snippet in (
-        '<h3>Community 7B <span class="rel">fine-tuned from</span> …</h3>',
-        '<th scope="rowgroup" colspan="5">Post-release reuse</th>',
+        '<th scope="rowgroup"><span class="rel">fine-tuned from</span></th>',
+        '<td class="tight">Post-release reuse</td>',
         '<span class="badge conf-curator-inference">curator inference</span>',
         "The model card names Chat 7B as its base without saying how it was tuned.",
         '<a href="https://example.org/community-7b" rel="external noopener">example.org</a>',

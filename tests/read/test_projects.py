@@ -56,10 +56,10 @@ def test_governance_models_with_their_projects(fixture_kg: KnowledgeGraph) -> No
 def test_ego_network_of_an_organization(fixture_nx: nx.MultiDiGraph) -> None:
     ego = ego_network(fixture_nx, "organization/acme")
     assert [(n.node, n.x, n.y) for n in ego.nodes] == [
-        ("organization/acme", 280.0, 280.0),
-        ("model/base-7b", 280.0, 78.4),
-        ("model/chat-7b", 454.6, 380.8),
-        ("project/alpha", 105.4, 380.8),
+        ("organization/acme", 520.0, 150.0),
+        ("model/base-7b", 696.8, 114.5),
+        ("model/chat-7b", 696.8, 185.5),
+        ("project/alpha", 322.4, 150.0),
     ]
     assert [(e.source, e.target, e.relations) for e in ego.edges] == [
         ("organization/acme", "model/base-7b", ("^developed_by",)),
