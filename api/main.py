@@ -19,6 +19,7 @@ from api.state import AppState, Warm
 from kg.errors import KGError
 from kg.graph import KnowledgeGraph
 from kg.networks.projection import to_networkx
+from kg.read.lookup import imported_catalogues
 from kg.read.search import SearchIndex
 from kg.settings import Settings
 from kg.sparql.workers import QueryPool
@@ -73,7 +74,9 @@ def warm_up(state: AppState) -> None:
     them in ``state.warm``; start the actor report the home page lists."""
     start = time.perf_counter()
     try:
-        warm = Warm(to_networkx(state.graph.rdf), SearchIndex.build(state.graph), len(state.graph))
+        graph = state.graph
+        projection, search = to_networkx(graph.rdf), SearchIndex.build(graph)
+        warm = Warm(projection, search, len(graph), imported_catalogues(graph))
     except KGError as exc:
         logger.exception("warm-up failed; search and networks stay unavailable")
         state.warm.set_exception(exc)

@@ -18,11 +18,12 @@ from kg.sparql.workers import QueryPool
 @dataclass(frozen=True)
 class Warm:
     """What the app builds once per served store, in the background after start-up (slow on
-    large stores): the networkx projection and the search index."""
+    large stores): the networkx projection, the search index, the imported catalogues."""
 
     projection: nx.MultiDiGraph
     search: SearchIndex
     quads: int
+    catalogues: frozenset[str]
 
 
 @dataclass(frozen=True)

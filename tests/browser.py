@@ -11,6 +11,8 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import BrowserContext, sync_playwright
 
+SCREENSHOTS = Path(__file__).resolve().parents[1] / "build" / "screenshots"
+"""Where the browser tests save their screenshots (git-ignored test artifacts)."""
 CHROMIUM = Path("/usr/bin/chromium")
 """apt-get install chromium; `make test` installs it where it can."""
 ARGS = [

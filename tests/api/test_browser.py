@@ -10,11 +10,8 @@ import httpx
 import pytest
 from playwright.sync_api import BrowserContext, Page, expect
 
-from tests.browser import chromium, require_chromium
-from tests.conftest import ROOT
+from tests.browser import SCREENSHOTS, chromium, require_chromium
 from tests.polling import wait_until
-
-SCREENSHOTS = ROOT / "build" / "screenshots"
 
 
 @pytest.fixture(scope="module")
@@ -23,14 +20,6 @@ def browser(base_url: str) -> Iterator[BrowserContext]:
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     with chromium(base_url) as context:
         yield context
-
-
-@pytest.fixture
-def page(browser: BrowserContext) -> Iterator[Page]:
-    page = browser.new_page()
-    page.set_default_timeout(15_000)
-    yield page
-    page.close()
 
 
 def shot(page: Page, name: str) -> None:

@@ -10,10 +10,8 @@ from collections.abc import Iterator
 import pytest
 from playwright.sync_api import BrowserContext, ConsoleMessage, Page, Response, expect
 
-from tests.browser import chromium, require_chromium
-from tests.conftest import ROOT
+from tests.browser import SCREENSHOTS, chromium, require_chromium
 
-SCREENSHOTS = ROOT / "build" / "screenshots"
 WIDTH, HEIGHT = 1280, 800
 
 
@@ -23,14 +21,6 @@ def browser(base_url: str) -> Iterator[BrowserContext]:
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     with chromium(base_url, WIDTH, HEIGHT) as context:
         yield context
-
-
-@pytest.fixture
-def page(browser: BrowserContext) -> Iterator[Page]:
-    page = browser.new_page()
-    page.set_default_timeout(15_000)
-    yield page
-    page.close()
 
 
 def missing(page: Page) -> list[str]:

@@ -13,11 +13,10 @@ from playwright.sync_api import BrowserContext, Page, expect
 
 from api.main import create_app
 from kg.settings import Settings
-from tests.browser import chromium, require_chromium
+from tests.browser import SCREENSHOTS, chromium, require_chromium
 from tests.conftest import ROOT
 from tests.server import serving
 
-SCREENSHOTS = ROOT / "build" / "screenshots"
 SCREENS = 3 * 800
 """Three screens of a 1280 x 800 window: the most an entity page may take."""
 LARGEST = [
@@ -62,14 +61,6 @@ def browser(real_url: str) -> Iterator[BrowserContext]:
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     with chromium(real_url, width=1280, height=800) as context:
         yield context
-
-
-@pytest.fixture
-def page(browser: BrowserContext) -> Iterator[Page]:
-    page = browser.new_page()
-    page.set_default_timeout(15_000)
-    yield page
-    page.close()
 
 
 def height(page: Page, path: str) -> int:

@@ -14,12 +14,11 @@ from playwright.sync_api import expect
 
 from api.main import create_app
 from kg.settings import Settings
-from tests.browser import chromium, require_chromium
+from tests.browser import SCREENSHOTS, chromium, require_chromium
 from tests.conftest import ROOT
 from tests.polling import wait_until
 from tests.server import serving
 
-SCREENSHOTS = ROOT / "build" / "screenshots"
 TEXTS = """() => [...document.querySelectorAll('svg g[id^="label_"], svg g[id^="text_"]')]
   .map((g) => { const r = g.getBoundingClientRect();
     return {id: g.id, text: g.textContent.trim(), x0: r.left, y0: r.top, x1: r.right, y1: r.bottom}; })"""

@@ -11,7 +11,7 @@ from collections.abc import Iterator
 import httpx
 import pytest
 
-from api.pages import editor
+from api.pages import diagnosis, editor
 from api.pages.render import templates
 from kg.errors import QueryError
 from kg.importers.run import CATALOGUES
@@ -42,6 +42,8 @@ def squeezed(fragment: str) -> str:
 
 def test_doctests() -> None:
     assert doctest.testmod(editor).failed == 0
+    assert doctest.testmod(diagnosis).attempted > 0
+    assert doctest.testmod(diagnosis).failed == 0
 
 
 def test_a_misspelled_keyword_is_pointed_at_with_a_suggestion(client: httpx.Client) -> None:
