@@ -22,7 +22,7 @@ from kg.networks.projection import to_networkx
 from kg.read.lookup import imported_catalogues
 from kg.read.search import SearchIndex
 from kg.settings import Settings
-from kg.sparql.workers import QueryPool
+from kg.sparql.workers import Limits, QueryPool
 from kg.store.local import ensure_store, open_store
 from kg.store.remote import Endpoint, RemoteStore, redact
 
@@ -108,12 +108,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         except KGError:
             store.close()
             raise
-    pool = QueryPool(
-        source,
-        workers=settings.query_workers,
-        timeout=settings.query_timeout,
-        max_waiting=settings.max_waiting,
-    )
+    pool = QueryPool(source, Limits.from_settings(settings))
     state = AppState(settings, KnowledgeGraph(store), pool)
 
     @asynccontextmanager

@@ -3,16 +3,20 @@ query editor page."""
 
 from __future__ import annotations
 
+import asyncio
+
 from fastapi import Request
 
 from api.state import AppState
-from kg.errors import PayloadTooLargeError
+from kg.errors import ClientGoneError, PayloadTooLargeError
+from kg.sparql.cost import is_small
 from kg.sparql.dataset import Dataset
 from kg.sparql.protocol import Answer, refuse_forbidden
 from kg.sparql.workers import Job
 
 
 async def run_query(
+    request: Request,
     state: AppState,
     sparql: str,
     dataset: Dataset,
@@ -20,15 +24,36 @@ async def run_query(
     formats: tuple[str, ...],
     endpoint: str,
 ) -> Answer:
-    """Run ``sparql`` in a query worker, within the app's limits; ``endpoint`` is the base IRI."""
+    """Run ``sparql`` for ``request``'s client in a query worker, within the app's limits;
+    ``endpoint`` is the base IRI. If the client goes away first, the query is dropped from
+    the queue or stopped."""
     settings = state.settings
     if len(sparql) > settings.max_query_chars:
         raise PayloadTooLargeError(
             f"the query has {len(sparql)} characters; the limit is {settings.max_query_chars}"
         )
     refuse_forbidden(sparql)  # before any worker sees it
-    job = Job(sparql, dataset, accept, formats, endpoint, settings.max_rows)
-    return await state.pool.run(job)
+    job = Job(
+        sparql, dataset, accept, formats, endpoint, settings.max_rows, settings.max_answer_bytes
+    )
+    client = request.client.host if request.client else "-"
+    work = asyncio.ensure_future(state.pool.run(job, client, small=is_small(sparql)))
+    gone = asyncio.ensure_future(_disconnected(request))
+    try:
+        await asyncio.wait({work, gone}, return_when=asyncio.FIRST_COMPLETED)
+    finally:
+        gone.cancel()
+    if not work.done():
+        work.cancel()
+        await asyncio.gather(work, return_exceptions=True)  # dropped or stopped, now
+        raise ClientGoneError("the client closed the connection before the answer")
+    return work.result()
+
+
+async def _disconnected(request: Request) -> None:
+    """Return once the client has closed the connection (the body has been read already)."""
+    while (await request.receive())["type"] != "http.disconnect":
+        pass
 
 
 async def read_body(request: Request, limit: int) -> bytes:

@@ -16,6 +16,7 @@ import httpx
 import uvicorn
 from fastapi import FastAPI
 
+from api.server import server_config
 from tests.polling import wait_until
 
 ADDRESS_IN_USE = re.compile(r"address already in use|failed http listen", re.IGNORECASE)
@@ -40,7 +41,8 @@ def serving(app: FastAPI, *, ready: bool = True) -> Iterator[str]:
     """
     with listening_socket() as sock:
         url = f"http://127.0.0.1:{sock.getsockname()[1]}"
-        server = uvicorn.Server(uvicorn.Config(app, log_level="warning"))
+        settings = app.state.llmkg.settings  # the limits kg serve runs with
+        server = uvicorn.Server(server_config(app, settings, log_level="warning"))
         thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
         thread.start()
 

@@ -135,7 +135,7 @@ async def _editor(request: Request, sparql: str | None, example: str = "") -> Re
         try:
             if not sparql.strip():
                 raise QueryError("the query is empty")
-            answer = await run_query(state, sparql, Dataset(), ACCEPT, (), endpoint)
+            answer = await run_query(request, state, sparql, Dataset(), ACCEPT, (), endpoint)
         except KGError as exc:
             context["error"] = diagnose(sparql, exc)
             context["rows"] = min(max(len(sparql.splitlines()) + 1, 4), ERROR_ROWS)

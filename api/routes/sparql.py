@@ -98,7 +98,7 @@ async def _run(
         quads = state.warm.result().quads if state.warm.done() else None
         answer = describe_service(endpoint, quads, accept=accept)
     else:
-        answer = await run_query(state, sparql, dataset, accept, formats, endpoint)
+        answer = await run_query(request, state, sparql, dataset, accept, formats, endpoint)
     headers = {"Vary": "Accept", **answer.headers}
     return Response(answer.body, media_type=answer.media_type, headers=headers)
 

@@ -64,11 +64,13 @@ def serve(
         import uvicorn
 
         import api.main  # noqa: F401  (fails here, with a clear message, not in the server)
+        from api.server import server_config
     except ModuleNotFoundError as missing:
         raise MissingExtraError("web", missing.name) from missing
 
-    uvicorn.run(
+    config = server_config(
         "api.main:create_app",
+        settings,
         factory=True,
         host=settings.host if host is None else host,
         port=settings.port if port is None else port,
@@ -76,6 +78,7 @@ def serve(
         access_log=False,  # api.main logs one line per request, with its duration
         timeout_graceful_shutdown=int(settings.query_timeout) + 5,
     )
+    uvicorn.Server(config).run()
 
 
 def _built_store(settings: Settings) -> Path:

@@ -7,9 +7,9 @@ it, so that the same code answers over HTTP, from the CLI and in worker processe
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from itertools import islice
+from typing import TypeVar
 
 import pyoxigraph as ox
 
@@ -18,6 +18,8 @@ from kg.schema.vocabulary import PREFIXES
 from kg.sparql.dataset import Dataset, keywords
 from kg.sparql.results import serialize_solutions
 from kg.store.remote import RemoteStore
+
+T = TypeVar("T")
 
 SOLUTION_TYPES: dict[str, ox.QueryResultsFormat] = {
     "application/sparql-results+json": ox.QueryResultsFormat.JSON,
@@ -223,12 +225,16 @@ def execute(
     formats: Sequence[str] = (),
     base_iri: str | None = None,
     max_rows: int | None = None,
+    max_bytes: int | None = None,
 ) -> Answer:
     """Run a read-only SPARQL query and serialize the result as negotiated.
 
     Relative IRIs in the query resolve against ``base_iri`` (the service's own URL over HTTP).
-    With ``max_rows``, at most that many solutions (or triples) are returned; a cut answer says
-    so in its ``X-SPARQL-Truncated`` header (and, in SPARQL JSON, ``"truncated": true``).
+    With ``max_rows``, at most that many solutions (or triples) are returned, and with
+    ``max_bytes`` (which needs ``max_rows``) a body of at most about that many bytes; a cut
+    answer says so in its ``X-SPARQL-Truncated`` header (and, in SPARQL JSON,
+    ``"truncated": true``). Solutions are read one at a time, so a cut answer is never held
+    whole.
 
     Raises
     ------
@@ -242,30 +248,78 @@ def execute(
     refuse_forbidden(sparql)
     try:
         result = store.query(sparql, base_iri=base_iri, **dataset.query_options(sparql))  # type: ignore[arg-type]
-        truncated = False
+        cut = None
         if isinstance(result, ox.QueryTriples):
             media = choose(accept, formats, list(GRAPH_TYPES), GRAPH_NAMES)
-            triples = list(islice(result, max_rows + 1)) if max_rows is not None else list(result)
-            truncated = max_rows is not None and len(triples) > max_rows
-            body = (
-                ox.serialize(triples[:max_rows], format=GRAPH_TYPES[media], prefixes=PREFIXES)
-                or b""
-            )
+
+            def graph(triples: list[ox.Triple], truncated: bool = False) -> bytes:
+                return ox.serialize(triples, format=GRAPH_TYPES[media], prefixes=PREFIXES) or b""
+
+            if max_rows is None:
+                body = graph(list(result))
+            else:
+                triples, cut = _take(result, max_rows, max_bytes, _triple_bytes)
+                body, cut = _fit(triples, graph, max_bytes, cut)
         elif isinstance(result, ox.QueryBoolean) or max_rows is None:
             media = choose(accept, formats, list(SOLUTION_TYPES), SOLUTION_NAMES)
             body = result.serialize(format=SOLUTION_TYPES[media]) or b""
         else:
             media = choose(accept, formats, list(SOLUTION_TYPES), SOLUTION_NAMES)
             names = [v.value for v in result.variables]
-            rows = [[s[n] for n in names] for s in islice(result, max_rows + 1)]
-            truncated = len(rows) > max_rows
-            body = serialize_solutions(
-                names, rows[:max_rows], SOLUTION_TYPES[media], truncated=truncated
+            rows, cut = _take(
+                ([s[n] for n in names] for s in result), max_rows, max_bytes, _row_bytes
             )
+
+            def solutions(rows: list[list[object]], truncated: bool) -> bytes:
+                return serialize_solutions(names, rows, SOLUTION_TYPES[media], truncated=truncated)
+
+            body, cut = _fit(rows, solutions, max_bytes, cut)
     except (SyntaxError, OSError, RuntimeError, ValueError) as exc:
         raise query_error(exc) from None
-    headers = {"X-SPARQL-Truncated": f"true; max-rows={max_rows}"} if truncated else {}
+    headers = {"X-SPARQL-Truncated": f"true; {cut}"} if cut else {}
     return Answer(body, _with_charset(media), headers)
+
+
+def _row_bytes(row: list[ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple | None]) -> int:
+    return sum(len(str(term)) for term in row if term is not None) + 8 * len(row)
+
+
+def _triple_bytes(triple: ox.Triple) -> int:
+    return len(str(triple))
+
+
+def _take(
+    items: Iterable[T], max_rows: int, max_bytes: int | None, size: Callable[[T], int]
+) -> tuple[list[T], str | None]:
+    """The first ``max_rows`` of ``items`` while their ``size`` adds up to ``max_bytes``, and
+    which cap cut them (``max-rows=N``, ``max-bytes=N``), if one did."""
+    taken: list[T] = []
+    total = 0
+    for item in items:
+        if len(taken) == max_rows:
+            return taken, f"max-rows={max_rows}"
+        if max_bytes is not None:
+            total += size(item)
+            if total > max_bytes:
+                return taken, f"max-bytes={max_bytes}"
+        taken.append(item)
+    return taken, None
+
+
+def _fit(
+    items: list[T],
+    serialize: Callable[[list[T], bool], bytes],
+    max_bytes: int | None,
+    cut: str | None,
+) -> tuple[bytes, str | None]:
+    """``items`` serialized (and said to be cut if ``cut``), with rows left out from the end
+    while the body, escaped and so maybe longer than its terms, is over ``max_bytes``."""
+    body = serialize(items, cut is not None)
+    while max_bytes is not None and len(body) > max_bytes and items:
+        items = items[: len(items) * max_bytes // len(body) * 9 // 10]
+        cut = f"max-bytes={max_bytes}"
+        body = serialize(items, True)
+    return body, cut
 
 
 def _with_charset(media: str) -> str:

@@ -1,10 +1,16 @@
-"""A pool of worker processes that run SPARQL queries with a hard deadline.
+"""A pool of worker processes that run SPARQL queries within a deadline and a memory cap.
 
 A pyoxigraph query cannot be interrupted from Python, so each query runs in a worker process
-that has the store open read-only (or that sends it to a remote SPARQL service). When a query
-passes its deadline, its worker is killed and replaced, and the caller gets a
-``QueryTimeoutError``; the other workers keep answering.
-Requests beyond the workers wait in a bounded queue; past it, ``OverloadedError``.
+that has the store open read-only (or that sends it to a remote SPARQL service). A worker is
+killed and replaced when its query passes its deadline (``QueryTimeoutError``), when the
+client that asked for it goes away (the request is cancelled), or when it needs more memory
+than its cap (the allocation fails, the worker aborts: ``QueryMemoryError``); the other workers
+keep answering. Answers are capped in rows and in bytes before they leave the worker.
+
+The workers are in two lanes: ``fast`` ones, with a short deadline, for queries that look small
+(``kg.sparql.cost``), and ``general`` ones, at a lower CPU priority, for every query. Requests
+wait for a worker in a fair queue (``kg.sparql.fairness``): round-robin by client, a share per
+client, a bounded wait.
 """
 
 from __future__ import annotations
@@ -12,6 +18,9 @@ from __future__ import annotations
 import asyncio
 import logging
 import multiprocessing
+import os
+import resource
+import signal
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection
@@ -19,13 +28,20 @@ from multiprocessing.process import BaseProcess
 from pathlib import Path
 from typing import Any
 
-from kg.errors import KGError, OverloadedError, QueryTimeoutError
+from kg.errors import KGError, QueryMemoryError, QueryTimeoutError, WorkerLostError
+from kg.settings import Settings
 from kg.sparql.dataset import Dataset
+from kg.sparql.fairness import FairQueue, Shares
 from kg.sparql.protocol import Answer, execute
 from kg.store.remote import Endpoint, RemoteStore
 
 logger = logging.getLogger(__name__)
 _CONTEXT = multiprocessing.get_context("spawn")
+GENERAL_NICENESS = 10
+"""General workers yield the CPU to the server process and to the fast lane."""
+MEMORY_DEATHS = (-signal.SIGABRT, -signal.SIGKILL)
+"""How a worker ends that ran out of memory: pyoxigraph aborts when an allocation fails, and
+the kernel's OOM killer sends SIGKILL (the pool's own kills are not counted here)."""
 
 
 @dataclass(frozen=True)
@@ -38,13 +54,50 @@ class Job:
     formats: tuple[str, ...] = ()
     base_iri: str | None = None
     max_rows: int | None = None
+    max_bytes: int | None = None
 
 
-def _serve(conn: Connection, source: Path | Endpoint) -> None:
-    """The loop of one worker process: open the store, then answer jobs until the pipe closes."""
+@dataclass(frozen=True)
+class Limits:
+    """The pool's size and bounds: the ``query_*``, ``fast_*``, ``client_*`` settings."""
+
+    workers: int
+    timeout: float
+    shares: Shares
+    fast_workers: int = 0
+    fast_timeout: float = 1.0
+    memory_mb: int | None = None
+    penalty: float = 60.0
+    """Seconds a client's queries skip the fast lane after one of them overran it."""
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> Limits:
+        shares = Shares(
+            client_workers=settings.client_workers,
+            client_waiting=settings.client_waiting,
+            max_waiting=settings.max_waiting,
+            queue_timeout=settings.queue_timeout,
+        )
+        return cls(
+            workers=settings.query_workers,
+            timeout=settings.query_timeout,
+            shares=shares,
+            fast_workers=settings.fast_workers,
+            fast_timeout=settings.fast_timeout,
+            memory_mb=settings.worker_memory_mb,
+        )
+
+
+def _serve(conn: Connection, source: Path | Endpoint, memory_mb: int | None, nice: int) -> None:
+    """The loop of one worker process: open the store, cap its memory, then answer jobs
+    until the pipe closes."""
     import pyoxigraph as ox
 
     store = RemoteStore(source) if isinstance(source, Endpoint) else ox.Store.read_only(str(source))
+    os.nice(nice)
+    if memory_mb is not None:  # private writable memory: heap and anonymous maps, not files
+        cap = memory_mb << 20
+        resource.setrlimit(resource.RLIMIT_DATA, (cap, cap))
     conn.send("ready")
     while True:
         try:
@@ -62,35 +115,29 @@ def _serve(conn: Connection, source: Path | Endpoint) -> None:
                 formats=job.formats,
                 base_iri=job.base_iri,
                 max_rows=job.max_rows,
+                max_bytes=job.max_bytes,
             )
         except KGError as exc:
             reply = exc
+        except MemoryError:
+            reply = _memory_error(memory_mb)
         except Exception as exc:
             reply = KGError(f"the query failed: {type(exc).__name__}: {exc}")
         conn.send(reply)
 
 
-async def _receive(loop: asyncio.AbstractEventLoop, conn: Connection) -> Any:
-    """The next message on ``conn``, awaited without a thread: the loop wakes when it arrives."""
-    arrived: asyncio.Future[None] = loop.create_future()
-    fd = conn.fileno()
-
-    def readable() -> None:
-        if not arrived.done():
-            arrived.set_result(None)
-
-    loop.add_reader(fd, readable)
-    try:
-        await arrived
-    finally:
-        loop.remove_reader(fd)
-    return conn.recv()  # the worker sends a whole message at once
+def _memory_error(memory_mb: int | None) -> QueryMemoryError:
+    return QueryMemoryError(
+        f"the query needed more than the {memory_mb} MB a query worker may use and was "
+        "stopped; add a LIMIT, avoid ORDER BY over large results, or narrow its patterns"
+    )
 
 
 @dataclass(eq=False)
 class _Worker:
     process: BaseProcess
     conn: Connection
+    lane: str
 
     def stop(self) -> None:
         if self.process.is_alive():
@@ -99,41 +146,37 @@ class _Worker:
         self.conn.close()
 
 
+class _OverranError(Exception):
+    """A query in the fast lane ran past the fast lane's deadline."""
+
+
 class QueryPool:
     """Worker processes over the on-disk store at ``source``, or over a remote service.
 
-    Parameters
-    ----------
-    source
-        An Oxigraph store directory, which each worker opens read-only, or the endpoint of a
-        remote SPARQL service, to which each worker sends its queries.
-    workers
-        Number of worker processes: queries that run at once.
-    timeout
-        Seconds a query may run before its worker is killed.
-    max_waiting
-        Requests that may wait for a worker; more are refused with ``OverloadedError``.
+    ``source`` is an Oxigraph store directory, which each worker opens read-only, or the
+    endpoint of a remote SPARQL service, to which each worker sends its queries; ``limits``
+    says how many workers of each lane and how long and how much memory a query may take.
     """
 
-    def __init__(
-        self, source: Path | Endpoint, *, workers: int, timeout: float, max_waiting: int
-    ) -> None:
+    def __init__(self, source: Path | Endpoint, limits: Limits) -> None:
         self.source = source
-        self.size = workers
-        self.timeout = timeout
-        self.max_waiting = max_waiting
-        self.waiting = 0
-        self._idle: asyncio.Queue[_Worker] = asyncio.Queue()
+        self.limits = limits
+        self.size = limits.workers + limits.fast_workers
+        self._queue: FairQueue[_Worker] = FairQueue(limits.shares)
         self._all: set[_Worker] = set()
         self._threads = ThreadPoolExecutor(
-            max_workers=2 * workers + 2, thread_name_prefix="query-pool"
+            max_workers=2 * self.size + 2, thread_name_prefix="query-pool"
         )
         self._replacements: set[asyncio.Task[None]] = set()
+        self._penalized: dict[str, float] = {}
         self._closed = False
 
-    def _spawn(self) -> _Worker:
+    def _spawn(self, lane: str) -> _Worker:
         parent, child = _CONTEXT.Pipe()
-        process = _CONTEXT.Process(target=_serve, args=(child, self.source), daemon=True)
+        nice = GENERAL_NICENESS if lane == "general" else 0
+        process = _CONTEXT.Process(
+            target=_serve, args=(child, self.source, self.limits.memory_mb, nice), daemon=True
+        )
         process.start()
         child.close()
         try:
@@ -145,18 +188,25 @@ class QueryPool:
             raise KGError(
                 f"a query worker failed to start (exit code {process.exitcode}); see the log"
             )
-        return _Worker(process, parent)
+        return _Worker(process, parent, lane)
 
     async def start(self) -> None:
         """Start every worker and wait until each has the store open."""
         loop = asyncio.get_running_loop()
+        lanes = ["general"] * self.limits.workers + ["fast"] * self.limits.fast_workers
         workers = await asyncio.gather(
-            *(loop.run_in_executor(self._threads, self._spawn) for _ in range(self.size))
+            *(loop.run_in_executor(self._threads, self._spawn, lane) for lane in lanes)
         )
         for worker in workers:
             self._all.add(worker)
-            self._idle.put_nowait(worker)
-        logger.info("%d query workers ready (timeout %.1fs)", self.size, self.timeout)
+            self._queue.put(worker, worker.lane)
+        logger.info(
+            "%d query workers ready, %d in the fast lane (timeout %.1fs, memory %s MB each)",
+            self.size,
+            self.limits.fast_workers,
+            self.limits.timeout,
+            self.limits.memory_mb,
+        )
 
     @property
     def ready(self) -> int:
@@ -166,60 +216,116 @@ class QueryPool:
     @property
     def busy(self) -> int:
         """Workers running a query now."""
-        return len(self._all) - self._idle.qsize()
+        return len(self._all) - sum(len(idle) for idle in self._queue.idle.values())
 
-    async def run(self, job: Job) -> Answer:
-        """Run ``job`` in a worker and return its answer.
+    @property
+    def waiting(self) -> int:
+        """Requests waiting for a worker."""
+        return self._queue.waiting
+
+    def worker_pids(self) -> list[int]:
+        """The process ids of the live workers (for operators and the reliability benchmark)."""
+        return sorted(w.process.pid for w in self._all if w.process.pid is not None)
+
+    async def run(self, job: Job, client: str = "-", *, small: bool = False) -> Answer:
+        """Run ``job`` for ``client`` (an address) in a worker and return its answer; a
+        ``small`` one may take the fast lane. Cancelling the call stops the query.
 
         Raises
         ------
         OverloadedError
-            If ``max_waiting`` requests already wait for a worker.
+            The queue is full, or no worker came free within the queue timeout (503).
+        TooManyRequestsError
+            ``client`` holds its share of the queue already (429).
         QueryTimeoutError
-            If the query runs past ``timeout`` seconds (its worker is replaced).
+            The query ran past ``timeout`` seconds (504).
+        QueryMemoryError
+            The query needed more memory than a worker may use (422).
+        WorkerLostError
+            The worker stopped for another reason (503).
         KGError
             Whatever the query itself raised (syntax, negotiation...).
         """
-        if self.waiting >= self.max_waiting:
-            raise OverloadedError(
-                f"all {self.size} query workers are busy and {self.waiting} requests wait; retry shortly"
-            )
-        self.waiting += 1
-        try:
-            worker = await self._idle.get()
-        finally:
-            self.waiting -= 1
         loop = asyncio.get_running_loop()
+        fast = small and self.limits.fast_workers > 0
+        if fast and self._penalized.get(client, 0.0) > loop.time():
+            fast = False
         try:
-            worker.conn.send(job)
-            reply: Any = await asyncio.wait_for(
-                loop.run_in_executor(self._threads, worker.conn.recv), self.timeout
-            )
-        except (TimeoutError, EOFError, OSError, BrokenPipeError) as exc:
-            self._all.discard(worker)
-            await loop.run_in_executor(self._threads, worker.stop)
-            if not self._closed:
-                task = asyncio.create_task(self._replace())
-                self._replacements.add(task)
-                task.add_done_callback(self._replacements.discard)
-            if isinstance(exc, TimeoutError):
-                raise QueryTimeoutError(
-                    f"the query ran longer than {self.timeout:g} s and was stopped; add a LIMIT or narrow its patterns"
-                ) from None
-            raise KGError("the query worker stopped unexpectedly") from None
-        self._idle.put_nowait(worker)
+            return await self._run_in(job, client, ("fast", "general") if fast else ("general",))
+        except _OverranError:  # it looked small and was not: again, in the general lane
+            self._penalize(client, loop.time() + self.limits.penalty)
+            return await self._run_in(job, client, ("general",))
+
+    def _penalize(self, client: str, until: float) -> None:
+        if len(self._penalized) > 10_000:  # bounded: forget the penalties that are over
+            self._penalized = {c: t for c, t in self._penalized.items() if t > until - 60}
+        self._penalized[client] = until
+        logger.info("%s: a query overran the fast lane; general lane only for a while", client)
+
+    async def _run_in(self, job: Job, client: str, lanes: tuple[str, ...]) -> Answer:
+        worker, _ = await self._queue.acquire(client, lanes)
+        try:
+            reply = await self._ask(worker, job)
+        finally:
+            self._queue.finished(client)
         if isinstance(reply, KGError):
             raise reply
         answer: Answer = reply
         return answer
 
-    async def _replace(self) -> None:
-        worker = await asyncio.get_running_loop().run_in_executor(self._threads, self._spawn)
+    async def _ask(self, worker: _Worker, job: Job) -> Any:
+        """``worker``'s reply to ``job``; the worker is put back, or retired if the query
+        overran, was cancelled or killed it."""
+        loop = asyncio.get_running_loop()
+        timeout = self.limits.fast_timeout if worker.lane == "fast" else self.limits.timeout
+        try:
+            worker.conn.send(job)
+            reply = await asyncio.wait_for(
+                loop.run_in_executor(self._threads, worker.conn.recv), timeout
+            )
+        except TimeoutError:
+            self._retire(worker)
+            if worker.lane == "fast":
+                raise _OverranError from None
+            raise QueryTimeoutError(
+                f"the query ran longer than {timeout:g} s and was stopped; add a LIMIT or narrow its patterns"
+            ) from None
+        except (EOFError, OSError):  # the worker died under the query
+            await loop.run_in_executor(self._threads, worker.process.join, 5)
+            exitcode = worker.process.exitcode
+            self._retire(worker)
+            if exitcode in MEMORY_DEATHS:
+                raise _memory_error(self.limits.memory_mb) from None
+            raise WorkerLostError(
+                f"the query worker stopped unexpectedly (exit code {exitcode}); retry"
+            ) from None
+        except BaseException:  # cancelled: the client went away, or the server stops
+            self._retire(worker)
+            raise
+        self._queue.put(worker, worker.lane)
+        return reply
+
+    def _retire(self, worker: _Worker) -> None:
+        """Kill ``worker`` now, and start a replacement in its lane in the background."""
+        self._all.discard(worker)
+        self._queue.discard(worker)
+        if worker.process.is_alive():
+            worker.process.kill()
+        task = asyncio.get_running_loop().create_task(self._replace(worker))
+        self._replacements.add(task)
+        task.add_done_callback(self._replacements.discard)
+
+    async def _replace(self, old: _Worker) -> None:
+        loop = asyncio.get_running_loop()
+        await loop.run_in_executor(self._threads, old.stop)
+        if self._closed:
+            return
+        worker = await loop.run_in_executor(self._threads, self._spawn, old.lane)
         if self._closed:
             worker.stop()
             return
         self._all.add(worker)
-        self._idle.put_nowait(worker)
+        self._queue.put(worker, worker.lane)
 
     async def close(self) -> None:
         """Stop every worker (graceful shutdown)."""
