@@ -98,6 +98,36 @@ class OverloadedError(KGError):
     retry_after = 1
 
 
+class TooManyRequestsError(KGError):
+    """One client holds its share of the workers and of the queue already."""
+
+    title = "Too many requests"
+    status = 429
+    retry_after = 2
+
+
+class ClientGoneError(KGError):
+    """The client closed the connection before its answer was ready: the work was dropped."""
+
+    title = "Client closed request"
+    status = 499  # nginx's code; nobody reads it but the access log
+
+
+class QueryMemoryError(KGError):
+    """A query needed more memory than a query worker may use; its worker was replaced."""
+
+    title = "Query needs too much memory"
+    status = 422
+
+
+class WorkerLostError(KGError):
+    """A query worker stopped while it ran a query, for a reason other than its limits."""
+
+    title = "Query worker lost"
+    status = 503
+    retry_after = 1
+
+
 class WarmingUpError(KGError):
     """The server has started but is not ready for this yet."""
 
