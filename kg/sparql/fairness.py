@@ -5,12 +5,18 @@ for a worker from one of its lanes and waits, at most ``queue_timeout`` seconds,
 own line; whenever a worker is free the clients' lines are served in turn, one request each, so
 a client with a hundred requests waiting delays another client's request by at most one turn.
 No client runs more than ``client_workers`` queries at once or has more than ``client_waiting``
-requests waiting, and no more than ``max_waiting`` requests wait in all.
+requests waiting, and no more than ``max_waiting`` requests wait for each kind of lanes.
+
+A client whose query was stopped at a limit (time, memory, the fast lane's deadline) is
+penalized for ``penalty`` seconds: its requests skip the fast lane, and all penalized clients
+together hold at most ``penalized_workers`` workers, so that a few hostile clients cannot
+hold the whole general lane for long.
 """
 
 from __future__ import annotations
 
 import asyncio
+import time
 from collections import Counter, OrderedDict, deque
 from dataclasses import dataclass, field
 from typing import Generic, TypeVar
@@ -29,6 +35,8 @@ class Shares:
     client_waiting: int
     max_waiting: int
     queue_timeout: float
+    penalized_workers: int = 1
+    penalty: float = 60.0
 
 
 @dataclass(eq=False)
@@ -48,11 +56,23 @@ class FairQueue(Generic[W]):
         self.idle: dict[str, list[W]] = {lane: [] for lane in LANES}
         self.running: Counter[str] = Counter()
         self._lines: OrderedDict[str, deque[_Waiter[W]]] = OrderedDict()
+        self._penalties: dict[str, float] = {}
 
     @property
     def waiting(self) -> int:
         """Requests waiting for a worker now."""
         return sum(len(line) for line in self._lines.values())
+
+    def penalize(self, client: str) -> None:
+        """``client``'s query was stopped at a limit: penalize it for ``penalty`` seconds."""
+        now = time.monotonic()
+        if len(self._penalties) > 10_000:  # bounded: forget the penalties that are over
+            self._penalties = {c: t for c, t in self._penalties.items() if t > now}
+        self._penalties[client] = now + self.shares.penalty
+
+    def penalized(self, client: str) -> bool:
+        """Whether ``client`` is penalized now."""
+        return self._penalties.get(client, 0.0) > time.monotonic()
 
     def put(self, worker: W, lane: str) -> None:
         """``worker`` is idle in ``lane``: give it to the next request in turn."""
@@ -84,9 +104,12 @@ class FairQueue(Generic[W]):
             ``client`` has ``client_waiting`` requests waiting already.
         """
         shares = self.shares
-        if self.waiting >= shares.max_waiting:
+        if self.penalized(client):
+            lanes = tuple(lane for lane in lanes if lane != "fast") or ("general",)
+        alike = sum(1 for line in self._lines.values() for w in line if w.lanes == lanes)
+        if alike >= shares.max_waiting:
             raise OverloadedError(
-                f"all query workers are busy and {self.waiting} requests wait; retry shortly"
+                f"all query workers are busy and {alike} requests wait; retry shortly"
             )
         line = self._lines.get(client)
         if line is not None and len(line) >= shares.client_waiting:
@@ -128,6 +151,10 @@ class FairQueue(Generic[W]):
             for client in list(self._lines):
                 if self.running[client] >= self.shares.client_workers:
                     continue
+                if self.penalized(client) and self._penalized_running() >= (
+                    self.shares.penalized_workers
+                ):
+                    continue
                 line = self._lines[client]
                 waiter = line[0]
                 lane = next((lane for lane in waiter.lanes if self.idle[lane]), None)
@@ -141,3 +168,6 @@ class FairQueue(Generic[W]):
                 self.running[client] += 1
                 waiter.granted.set_result((self.idle[lane].pop(), lane))
                 granted = True
+
+    def _penalized_running(self) -> int:
+        return sum(n for client, n in self.running.items() if self.penalized(client))

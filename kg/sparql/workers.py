@@ -67,8 +67,6 @@ class Limits:
     fast_workers: int = 0
     fast_timeout: float = 1.0
     memory_mb: int | None = None
-    penalty: float = 60.0
-    """Seconds a client's queries skip the fast lane after one of them overran it."""
 
     @classmethod
     def from_settings(cls, settings: Settings) -> Limits:
@@ -77,6 +75,8 @@ class Limits:
             client_waiting=settings.client_waiting,
             max_waiting=settings.max_waiting,
             queue_timeout=settings.queue_timeout,
+            penalized_workers=max(1, settings.query_workers // 2),
+            penalty=settings.penalty_seconds,
         )
         return cls(
             workers=settings.query_workers,
@@ -88,13 +88,12 @@ class Limits:
         )
 
 
-def _serve(conn: Connection, source: Path | Endpoint, memory_mb: int | None, nice: int) -> None:
+def _serve(conn: Connection, source: Path | Endpoint, memory_mb: int | None) -> None:
     """The loop of one worker process: open the store, cap its memory, then answer jobs
     until the pipe closes."""
     import pyoxigraph as ox
 
     store = RemoteStore(source) if isinstance(source, Endpoint) else ox.Store.read_only(str(source))
-    os.nice(nice)
     if memory_mb is not None:  # private writable memory: heap and anonymous maps, not files
         cap = memory_mb << 20
         resource.setrlimit(resource.RLIMIT_DATA, (cap, cap))
@@ -168,16 +167,16 @@ class QueryPool:
             max_workers=2 * self.size + 2, thread_name_prefix="query-pool"
         )
         self._replacements: set[asyncio.Task[None]] = set()
-        self._penalized: dict[str, float] = {}
         self._closed = False
 
     def _spawn(self, lane: str) -> _Worker:
         parent, child = _CONTEXT.Pipe()
-        nice = GENERAL_NICENESS if lane == "general" else 0
         process = _CONTEXT.Process(
-            target=_serve, args=(child, self.source, self.limits.memory_mb, nice), daemon=True
+            target=_serve, args=(child, self.source, self.limits.memory_mb), daemon=True
         )
         process.start()
+        if lane == "general" and process.pid is not None:  # its imports run at it too
+            os.setpriority(os.PRIO_PROCESS, process.pid, GENERAL_NICENESS)
         child.close()
         try:
             ready = parent.recv()  # blocks until the worker has opened the store
@@ -246,21 +245,19 @@ class QueryPool:
         KGError
             Whatever the query itself raised (syntax, negotiation...).
         """
-        loop = asyncio.get_running_loop()
         fast = small and self.limits.fast_workers > 0
-        if fast and self._penalized.get(client, 0.0) > loop.time():
-            fast = False
         try:
-            return await self._run_in(job, client, ("fast", "general") if fast else ("general",))
-        except _OverranError:  # it looked small and was not: again, in the general lane
-            self._penalize(client, loop.time() + self.limits.penalty)
-            return await self._run_in(job, client, ("general",))
-
-    def _penalize(self, client: str, until: float) -> None:
-        if len(self._penalized) > 10_000:  # bounded: forget the penalties that are over
-            self._penalized = {c: t for c, t in self._penalized.items() if t > until - 60}
-        self._penalized[client] = until
-        logger.info("%s: a query overran the fast lane; general lane only for a while", client)
+            try:
+                return await self._run_in(
+                    job, client, ("fast", "general") if fast else ("general",)
+                )
+            except _OverranError:  # it looked small and was not: again, in the general lane
+                self._queue.penalize(client)
+                logger.info("%s: a query overran the fast lane; penalized for a while", client)
+                return await self._run_in(job, client, ("general",))
+        except (QueryTimeoutError, QueryMemoryError):
+            self._queue.penalize(client)
+            raise
 
     async def _run_in(self, job: Job, client: str, lanes: tuple[str, ...]) -> Answer:
         worker, _ = await self._queue.acquire(client, lanes)

@@ -155,11 +155,15 @@ def test_queries_of_clients_that_left_are_dropped_and_stopped(app: FastAPI, url:
         for future in left:
             with pytest.raises(httpx.ReadTimeout):
                 future.result()
-    started = time.monotonic()
-    settle(url, timeout=TIMEOUT)  # well before the running ones would have timed out
-    assert time.monotonic() - started < TIMEOUT - 1
+    # Nothing runs or waits any more, well before the running ones would have timed out.
+    wait_until(
+        lambda: {k: readiness(url)[k] for k in ("busy", "waiting")} == {"busy": 0, "waiting": 0},
+        what="no query runs or waits",
+        timeout=TIMEOUT - 2,
+    )
     stopped = before - set(app.state.llmkg.pool.worker_pids())
-    assert len(stopped) == 2  # the two that ran; those that waited never started
+    assert len(stopped) >= 2  # the two that ran (and any that got a replacement meanwhile)
+    settle(url)
 
 
 def test_one_client_holds_at_most_its_share(url: str) -> None:
@@ -207,9 +211,7 @@ def test_a_small_looking_query_that_overruns_the_fast_lane_runs_in_the_general_l
     assert response.json()["detail"] == (
         "the query ran longer than 4 s and was stopped; add a LIMIT or narrow its patterns"
     )
-    assert "127.0.0.9: a query overran the fast lane; general lane only for a while" in (
-        caplog.messages
-    )
+    assert "127.0.0.9: a query overran the fast lane; penalized for a while" in (caplog.messages)
     settle(url)
 
 

@@ -46,7 +46,8 @@ def app(fixture_settings: Settings) -> FastAPI:
         update={
             "query_timeout": TIMEOUT,
             "query_workers": 2,
-            "fast_workers": 0,  # every query in the general lane: tests/api/test_fairness.py has both
+            "fast_workers": 0,  # one lane, one client: tests/api/test_hostile.py has the rest
+            "penalty_seconds": 0,
             "max_waiting": 2,
             "max_rows": 50,
             "max_query_chars": 2_000,

@@ -22,12 +22,14 @@ def shares(**changes: float) -> Shares:
         "client_waiting": 4,
         "max_waiting": 8,
         "queue_timeout": 5,
+        "penalized_workers": 1,
     } | changes
     return Shares(
         int(values["client_workers"]),
         int(values["client_waiting"]),
         int(values["max_waiting"]),
         values["queue_timeout"],
+        int(values["penalized_workers"]),
     )
 
 
@@ -200,3 +202,45 @@ def test_no_worker_is_granted_twice_and_no_client_exceeds_its_share(
             task.cancel()
 
     run(scenario)
+
+
+def test_penalized_clients_skip_the_fast_lane_and_share_part_of_the_general_one() -> None:
+    async def scenario() -> tuple[tuple[str, str], bool, tuple[str, str]]:
+        queue: FairQueue[str] = FairQueue(shares(client_workers=2, penalized_workers=1))
+        for worker, lane in [("fast-1", "fast"), ("w1", "general"), ("w2", "general")]:
+            queue.put(worker, lane)
+        queue.penalize("a")
+        queue.penalize("b")
+        first = await queue.acquire("a", ("fast", "general"))  # not the fast worker
+        second = asyncio.create_task(queue.acquire("b", ("general",)))
+        await settled()
+        held_back = not second.done()  # a penalized client holds the one penalized worker
+        good = await queue.acquire("c", ("general",))
+        second.cancel()
+        return first, held_back, good
+
+    first, held_back, good = run(scenario)
+    assert first == ("w2", "general")
+    assert held_back
+    assert good == ("w1", "general")
+
+
+def test_small_and_other_requests_wait_within_bounds_of_their_own() -> None:
+    async def scenario() -> tuple[str, str]:
+        queue: FairQueue[str] = FairQueue(shares(client_waiting=8, max_waiting=2))
+        large = [asyncio.create_task(queue.acquire(c, ("general",))) for c in "ab"]
+        small = [asyncio.create_task(queue.acquire(c, ("fast", "general"))) for c in "cd"]
+        await settled()
+        refused = []
+        for lanes in [("general",), ("fast", "general")]:
+            with pytest.raises(OverloadedError) as full:
+                await queue.acquire("e", lanes)
+            refused.append(str(full.value))
+        for task in large + small:
+            task.cancel()
+        return refused[0], refused[1]
+
+    assert run(scenario) == (
+        "all query workers are busy and 2 requests wait; retry shortly",
+        "all query workers are busy and 2 requests wait; retry shortly",
+    )
