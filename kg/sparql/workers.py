@@ -223,7 +223,7 @@ class QueryPool:
         return self._queue.waiting
 
     def worker_pids(self) -> list[int]:
-        """The process ids of the live workers (for operators and the reliability benchmark)."""
+        """The process ids of the live workers: which were replaced shows in them."""
         return sorted(w.process.pid for w in self._all if w.process.pid is not None)
 
     async def run(self, job: Job, client: str = "-", *, small: bool = False) -> Answer:
@@ -317,7 +317,11 @@ class QueryPool:
         await loop.run_in_executor(self._threads, old.stop)
         if self._closed:
             return
-        worker = await loop.run_in_executor(self._threads, self._spawn, old.lane)
+        try:
+            worker = await loop.run_in_executor(self._threads, self._spawn, old.lane)
+        except KGError:  # /readyz says so once no worker is left
+            logger.exception("a query worker could not be replaced")
+            return
         if self._closed:
             worker.stop()
             return
