@@ -124,7 +124,7 @@ class Probe:
 
     def _run(self) -> None:
         latencies, failures = [], 0
-        transport = httpx.HTTPTransport(local_address=PROBE_ADDRESS)
+        transport = httpx.HTTPTransport(local_address=PROBE_ADDRESS, verify=False)
         with httpx.Client(base_url=self.url, transport=transport, timeout=10) as http:
             while not self._stop.is_set():
                 start = time.perf_counter()
@@ -166,7 +166,7 @@ def percentile(values: list[float], q: int) -> float:
 
 
 def client(url: str, address: str, timeout: float) -> httpx.AsyncClient:
-    transport = httpx.AsyncHTTPTransport(local_address=address)
+    transport = httpx.AsyncHTTPTransport(local_address=address, verify=False)
     return httpx.AsyncClient(base_url=url, transport=transport, timeout=timeout)
 
 

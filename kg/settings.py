@@ -48,9 +48,11 @@ class Settings(BaseSettings):
     """Workers one client address may hold at once; its other requests wait their turn."""
     client_waiting: int = Field(8, ge=0)
     """Requests one client address may have waiting; more are refused (429)."""
+    penalty_workers: int = Field(1, ge=0)
+    """Workers of the penalty lane, for clients whose queries were stopped at a limit (0: none,
+    and no penalties)."""
     penalty_seconds: float = Field(60.0, ge=0)
-    """Seconds a client whose query was stopped at a limit skips the fast lane and shares,
-    with the other such clients, half the general workers (0: no penalties)."""
+    """Seconds such a client's queries keep to the penalty lane."""
     max_rows: int = Field(10_000, ge=1)
     max_answer_bytes: int = Field(16 << 20, ge=1024)
     """Bytes of one answer; past them it is cut, and says so (``X-SPARQL-Truncated``)."""

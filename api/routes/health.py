@@ -28,8 +28,8 @@ def healthz() -> dict[str, str]:
 def readyz(request: Request, state: State) -> JSONResponse:
     """Query workers are alive, the store answers, and the search index is built; else 503.
 
-    When ready: the live workers, how many run a query, how many requests wait for one, and
-    the quads in the store.
+    When ready: the live workers, how many run a query, how many requests wait for one, the
+    same by lane (fast, general, penalty), and the quads in the store.
     """
     not_ready = None
     if state.pool.ready == 0:
@@ -52,6 +52,7 @@ def readyz(request: Request, state: State) -> JSONResponse:
             "workers": pool.ready,
             "busy": pool.busy,
             "waiting": pool.waiting,
+            "lanes": pool.by_lane(),
             "quads": state.ready().quads,
         }
     )

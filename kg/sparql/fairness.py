@@ -1,6 +1,7 @@
 """Fair queueing of requests for workers: round-robin by client, with a share per client.
 
-Idle workers sit in lanes (``fast`` for small queries, ``general`` for the rest). A request asks
+Idle workers sit in lanes (``fast`` for small queries, ``general`` for the rest, ``penalty`` for
+clients recently stopped at a limit). A request asks
 for a worker from one of its lanes and waits, at most ``queue_timeout`` seconds, in its client's
 own line; whenever a worker is free the clients' lines are served in turn, one request each, so
 a client with a hundred requests waiting delays another client's request by at most one turn.
@@ -8,9 +9,8 @@ No client runs more than ``client_workers`` queries at once or has more than ``c
 requests waiting, and no more than ``max_waiting`` requests wait for each kind of lanes.
 
 A client whose query was stopped at a limit (time, memory, the fast lane's deadline) is
-penalized for ``penalty`` seconds: its requests skip the fast lane, and all penalized clients
-together hold at most ``penalized_workers`` workers, so that a few hostile clients cannot
-hold the whole general lane for long.
+penalized for ``penalty`` seconds: its requests take the ``penalty`` lane only, so that hostile
+clients, after their first offence, hold no worker that others could use.
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ from typing import Generic, TypeVar
 from kg.errors import OverloadedError, TooManyRequestsError
 
 W = TypeVar("W")
-LANES = ("fast", "general")
+LANES = ("fast", "general", "penalty")
 
 
 @dataclass(frozen=True)
@@ -35,8 +35,8 @@ class Shares:
     client_waiting: int
     max_waiting: int
     queue_timeout: float
-    penalized_workers: int = 1
-    penalty: float = 60.0
+    penalty: float = 0.0
+    """Seconds a penalized client keeps to the penalty lane; 0 when there is none."""
 
 
 @dataclass(eq=False)
@@ -105,7 +105,7 @@ class FairQueue(Generic[W]):
         """
         shares = self.shares
         if self.penalized(client):
-            lanes = tuple(lane for lane in lanes if lane != "fast") or ("general",)
+            lanes = ("penalty",)
         alike = sum(1 for line in self._lines.values() for w in line if w.lanes == lanes)
         if alike >= shares.max_waiting:
             raise OverloadedError(
@@ -151,10 +151,6 @@ class FairQueue(Generic[W]):
             for client in list(self._lines):
                 if self.running[client] >= self.shares.client_workers:
                     continue
-                if self.penalized(client) and self._penalized_running() >= (
-                    self.shares.penalized_workers
-                ):
-                    continue
                 line = self._lines[client]
                 waiter = line[0]
                 lane = next((lane for lane in waiter.lanes if self.idle[lane]), None)
@@ -168,6 +164,3 @@ class FairQueue(Generic[W]):
                 self.running[client] += 1
                 waiter.granted.set_result((self.idle[lane].pop(), lane))
                 granted = True
-
-    def _penalized_running(self) -> int:
-        return sum(n for client, n in self.running.items() if self.penalized(client))

@@ -7,10 +7,11 @@ client that asked for it goes away (the request is cancelled), or when it needs 
 than its cap (the allocation fails, the worker aborts: ``QueryMemoryError``); the other workers
 keep answering. Answers are capped in rows and in bytes before they leave the worker.
 
-The workers are in two lanes: ``fast`` ones, with a short deadline, for queries that look small
-(``kg.sparql.cost``), and ``general`` ones, at a lower CPU priority, for every query. Requests
-wait for a worker in a fair queue (``kg.sparql.fairness``): round-robin by client, a share per
-client, a bounded wait.
+The workers are in three lanes: ``fast`` ones, with a short deadline, for queries that look
+small (``kg.sparql.cost``); ``general`` ones, at a lower CPU priority, for every query; and
+``penalty`` ones, at the lowest, for the clients whose queries were stopped at a limit in the
+last ``penalty`` seconds. Requests wait for a worker in a fair queue
+(``kg.sparql.fairness``): round-robin by client, a share per client, a bounded wait.
 """
 
 from __future__ import annotations
@@ -37,8 +38,8 @@ from kg.store.remote import Endpoint, RemoteStore
 
 logger = logging.getLogger(__name__)
 _CONTEXT = multiprocessing.get_context("spawn")
-GENERAL_NICENESS = 10
-"""General workers yield the CPU to the server process and to the fast lane."""
+NICENESS = {"fast": 0, "general": 10, "penalty": 19}
+"""CPU priority by lane: the server process (REST lookups) and the fast lane first."""
 MEMORY_DEATHS = (-signal.SIGABRT, -signal.SIGKILL)
 """How a worker ends that ran out of memory: pyoxigraph aborts when an allocation fails, and
 the kernel's OOM killer sends SIGKILL (the pool's own kills are not counted here)."""
@@ -66,6 +67,7 @@ class Limits:
     shares: Shares
     fast_workers: int = 0
     fast_timeout: float = 1.0
+    penalty_workers: int = 0
     memory_mb: int | None = None
 
     @classmethod
@@ -75,8 +77,7 @@ class Limits:
             client_waiting=settings.client_waiting,
             max_waiting=settings.max_waiting,
             queue_timeout=settings.queue_timeout,
-            penalized_workers=max(1, settings.query_workers // 2),
-            penalty=settings.penalty_seconds,
+            penalty=settings.penalty_seconds if settings.penalty_workers else 0.0,
         )
         return cls(
             workers=settings.query_workers,
@@ -84,6 +85,7 @@ class Limits:
             shares=shares,
             fast_workers=settings.fast_workers,
             fast_timeout=settings.fast_timeout,
+            penalty_workers=settings.penalty_workers,
             memory_mb=settings.worker_memory_mb,
         )
 
@@ -160,7 +162,12 @@ class QueryPool:
     def __init__(self, source: Path | Endpoint, limits: Limits) -> None:
         self.source = source
         self.limits = limits
-        self.size = limits.workers + limits.fast_workers
+        self.lanes = {
+            "general": limits.workers,
+            "fast": limits.fast_workers,
+            "penalty": limits.penalty_workers,
+        }
+        self.size = sum(self.lanes.values())
         self._queue: FairQueue[_Worker] = FairQueue(limits.shares)
         self._all: set[_Worker] = set()
         self._threads = ThreadPoolExecutor(
@@ -175,8 +182,8 @@ class QueryPool:
             target=_serve, args=(child, self.source, self.limits.memory_mb), daemon=True
         )
         process.start()
-        if lane == "general" and process.pid is not None:  # its imports run at it too
-            os.setpriority(os.PRIO_PROCESS, process.pid, GENERAL_NICENESS)
+        if process.pid is not None:  # from the start: its imports run at it too
+            os.setpriority(os.PRIO_PROCESS, process.pid, NICENESS[lane])
         child.close()
         try:
             ready = parent.recv()  # blocks until the worker has opened the store
@@ -192,7 +199,7 @@ class QueryPool:
     async def start(self) -> None:
         """Start every worker and wait until each has the store open."""
         loop = asyncio.get_running_loop()
-        lanes = ["general"] * self.limits.workers + ["fast"] * self.limits.fast_workers
+        lanes = [lane for lane, count in self.lanes.items() for _ in range(count)]
         workers = await asyncio.gather(
             *(loop.run_in_executor(self._threads, self._spawn, lane) for lane in lanes)
         )
@@ -200,9 +207,8 @@ class QueryPool:
             self._all.add(worker)
             self._queue.put(worker, worker.lane)
         logger.info(
-            "%d query workers ready, %d in the fast lane (timeout %.1fs, memory %s MB each)",
-            self.size,
-            self.limits.fast_workers,
+            "query workers ready: %s (timeout %.1fs, memory %s MB each)",
+            ", ".join(f"{count} {lane}" for lane, count in self.lanes.items()),
             self.limits.timeout,
             self.limits.memory_mb,
         )
@@ -216,6 +222,14 @@ class QueryPool:
     def busy(self) -> int:
         """Workers running a query now."""
         return len(self._all) - sum(len(idle) for idle in self._queue.idle.values())
+
+    def by_lane(self) -> dict[str, dict[str, int]]:
+        """Live workers and busy ones, by lane."""
+        counts = {}
+        for lane in self.lanes:
+            alive = sum(1 for w in self._all if w.lane == lane and w.process.is_alive())
+            counts[lane] = {"workers": alive, "busy": alive - len(self._queue.idle[lane])}
+        return counts
 
     @property
     def waiting(self) -> int:

@@ -45,6 +45,7 @@ def app(fixture_settings: Settings) -> FastAPI:
             "query_workers": 2,
             "fast_workers": 1,
             "fast_timeout": 0.5,
+            "penalty_workers": 1,
             "worker_memory_mb": MEMORY_MB,
             "max_answer_bytes": MAX_BYTES,
             "max_waiting": 8,
@@ -83,7 +84,7 @@ def readiness(url: str) -> dict[str, Any]:
 
 def settle(url: str, *, busy: int = 0, waiting: int = 0, timeout: float = 30) -> None:
     """Wait until every worker is alive (killed ones replaced) and the pool is this busy."""
-    wanted = {"workers": 3, "busy": busy, "waiting": waiting}
+    wanted = {"workers": 4, "busy": busy, "waiting": waiting}
     wait_until(
         lambda: {k: readiness(url).get(k) for k in wanted} == wanted,
         what=f"/readyz says {wanted}",
@@ -201,17 +202,25 @@ def test_small_queries_are_served_while_the_general_lane_is_full(url: str) -> No
     settle(url)
 
 
-def test_a_small_looking_query_that_overruns_the_fast_lane_runs_in_the_general_lane(
+def test_a_client_whose_query_overran_keeps_to_the_penalty_lane(
     url: str, caplog: pytest.LogCaptureFixture
 ) -> None:
     settle(url)
     with caplog.at_level("INFO", logger="kg.sparql.workers"):
-        response = ask(url, LOOKS_SMALL, "127.0.0.9")
-    assert response.status_code == 504  # the general lane's deadline, not the fast lane's
+        response = ask(url, LOOKS_SMALL, "127.0.0.9")  # looks small, overruns the fast lane
+    assert response.status_code == 504  # run again, stopped at the 4 s deadline, not 0.5 s
     assert response.json()["detail"] == (
         "the query ran longer than 4 s and was stopped; add a LIMIT or narrow its patterns"
     )
-    assert "127.0.0.9: a query overran the fast lane; penalized for a while" in (caplog.messages)
+    assert "127.0.0.9: a query overran the fast lane; penalized for a while" in caplog.messages
+    with ThreadPoolExecutor(max_workers=1) as threads:
+        again = threads.submit(ask, url, CARTESIAN, "127.0.0.9")
+        wait_until(
+            lambda: readiness(url)["lanes"]["penalty"] == {"workers": 1, "busy": 1},
+            what="the penalized client's query runs in the penalty lane",
+        )
+        assert readiness(url)["lanes"]["general"] == {"workers": 2, "busy": 0}
+        assert again.result().status_code == 504
     settle(url)
 
 

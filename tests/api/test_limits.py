@@ -47,7 +47,7 @@ def app(fixture_settings: Settings) -> FastAPI:
             "query_timeout": TIMEOUT,
             "query_workers": 2,
             "fast_workers": 0,  # one lane, one client: tests/api/test_hostile.py has the rest
-            "penalty_seconds": 0,
+            "penalty_workers": 0,
             "max_waiting": 2,
             "max_rows": 50,
             "max_query_chars": 2_000,
@@ -255,7 +255,11 @@ def test_one_access_log_line_per_request(url: str, caplog: pytest.LogCaptureFixt
 
 
 def test_shutdown_stops_every_worker(fixture_settings: Settings) -> None:
-    app = create_app(fixture_settings.model_copy(update={"query_workers": 2, "fast_workers": 0}))
+    app = create_app(
+        fixture_settings.model_copy(
+            update={"query_workers": 2, "fast_workers": 0, "penalty_workers": 0}
+        )
+    )
     with serving(app) as base:
         assert httpx.get(f"{base}/sparql", params={"query": "ASK {}"}).status_code == 200
         processes = [w.process for w in app.state.llmkg.pool._all]

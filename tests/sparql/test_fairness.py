@@ -22,14 +22,14 @@ def shares(**changes: float) -> Shares:
         "client_waiting": 4,
         "max_waiting": 8,
         "queue_timeout": 5,
-        "penalized_workers": 1,
+        "penalty": 60,
     } | changes
     return Shares(
         int(values["client_workers"]),
         int(values["client_waiting"]),
         int(values["max_waiting"]),
         values["queue_timeout"],
-        int(values["penalized_workers"]),
+        values["penalty"],
     )
 
 
@@ -204,25 +204,32 @@ def test_no_worker_is_granted_twice_and_no_client_exceeds_its_share(
     run(scenario)
 
 
-def test_penalized_clients_skip_the_fast_lane_and_share_part_of_the_general_one() -> None:
-    async def scenario() -> tuple[tuple[str, str], bool, tuple[str, str]]:
-        queue: FairQueue[str] = FairQueue(shares(client_workers=2, penalized_workers=1))
-        for worker, lane in [("fast-1", "fast"), ("w1", "general"), ("w2", "general")]:
+def test_penalized_clients_take_the_penalty_lane_only() -> None:
+    async def scenario() -> tuple[tuple[str, str], tuple[str, str], bool]:
+        queue: FairQueue[str] = FairQueue(shares(client_workers=2))
+        for worker, lane in [("fast-1", "fast"), ("w1", "general"), ("p1", "penalty")]:
             queue.put(worker, lane)
         queue.penalize("a")
-        queue.penalize("b")
-        first = await queue.acquire("a", ("fast", "general"))  # not the fast worker
-        second = asyncio.create_task(queue.acquire("b", ("general",)))
+        first = await queue.acquire("a", ("fast", "general"))
+        second = asyncio.create_task(queue.acquire("a", ("general",)))
         await settled()
-        held_back = not second.done()  # a penalized client holds the one penalized worker
-        good = await queue.acquire("c", ("general",))
+        held_back = not second.done()  # w1 is idle, but not for a penalized client
+        good = await queue.acquire("b", ("general",))
         second.cancel()
-        return first, held_back, good
+        return first, good, held_back
 
-    first, held_back, good = run(scenario)
-    assert first == ("w2", "general")
-    assert held_back
-    assert good == ("w1", "general")
+    assert run(scenario) == (("p1", "penalty"), ("w1", "general"), True)
+
+
+def test_a_penalty_ends() -> None:
+    async def scenario() -> tuple[bool, bool]:
+        queue: FairQueue[str] = FairQueue(shares(penalty=0.05))
+        queue.penalize("a")
+        during = queue.penalized("a")
+        await asyncio.sleep(0.1)
+        return during, queue.penalized("a")
+
+    assert run(scenario) == (True, False)
 
 
 def test_small_and_other_requests_wait_within_bounds_of_their_own() -> None:
