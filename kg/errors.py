@@ -83,6 +83,21 @@ class StoreError(KGError):
     status = 500
 
 
+class LockedError(KGError):
+    """Another process is writing the same folder; this one refuses rather than interleave."""
+
+    title = "Busy"
+    status = 409
+
+
+class WriteError(KGError):
+    """An output cannot be written (disk full, file too large, no permission); what was there
+    before is kept."""
+
+    title = "Cannot write"
+    status = 507
+
+
 class QueryTimeoutError(KGError):
     """A query ran past its deadline and was stopped."""
 
@@ -215,6 +230,10 @@ class FieldError(ValueError):
     def __init__(self, field: str, message: str) -> None:
         super().__init__(message)
         self.field = field
+
+
+class FileTooLargeError(OSError):
+    """A YAML file past the size any record has: read, it would take minutes and gigabytes."""
 
 
 def query_error(exc: Exception) -> QueryError:

@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 
 from kg.cli.common import reports_errors
-from kg.compile.dumps import write_build
+from kg.compile.dumps import building, write_build
 from kg.compile.load import load_records
 from kg.importers.aliases import load_aliases
 from kg.networks.projection import to_networkx
@@ -37,8 +37,9 @@ def validate() -> None:
 def build() -> None:
     """Validate data/ and write build/: kg.nq, kg.ttl, kg.jsonld, void.ttl."""
     settings = Settings()
-    built = build_graph_from(settings)
-    sizes = write_build(built.graph, settings.build_dir)
+    with building(settings.build_dir):  # a second kg build is refused before it starts
+        built = build_graph_from(settings)
+        sizes = write_build(built.graph, settings.build_dir)
     click.echo(summary(built))
     click.echo(f"wrote {', '.join(sizes)} to {settings.build_dir}")
 

@@ -7,14 +7,8 @@ from pathlib import Path
 import click
 
 from kg.cli.common import reports_errors
-from kg.importers.run import (
-    CATALOGUES,
-    DISAGREEMENTS_FILE,
-    ImportOutcome,
-    import_catalogue,
-    remove_catalogue,
-)
-from kg.importers.saved import read_manifest
+from kg.importers.run import CATALOGUES, ImportOutcome, import_catalogue, remove_catalogue
+from kg.importers.saved import DISAGREEMENTS_FILE, read_manifest
 from kg.settings import Settings
 from kg.sparql.results import render_table
 

@@ -185,6 +185,7 @@ def publish(
             parallel=parallel,
             prune=prune,
             advance=bar.update,
+            lock_dir=settings.build_dir,
         )
     click.echo(
         f"published {done.quads} quads in {done.graphs} graphs to {where} in {done.seconds:.1f} s "

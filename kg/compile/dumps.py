@@ -1,7 +1,9 @@
 """Write the build outputs: N-Quads, Turtle, JSON-LD and a VoID description.
 
 The same store always gives byte-identical files (quads are sorted before they are
-serialized), and the files replace the previous ones only once all of them are written.
+serialized). A build is written into a new version of ``build/dumps`` and switched in whole
+(:mod:`kg.versions`); ``build/kg.nq`` and the others are symlinks through ``build/dumps``, so
+a reader sees the previous build or the new one, never a mix, whenever the writer stops.
 """
 
 from __future__ import annotations
@@ -9,19 +11,20 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-import os
-import shutil
-import tempfile
 from collections import Counter
 from collections.abc import Iterable
+from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import Any
 
 import pyoxigraph as ox
 
 from kg.compile.rdf import ONTOLOGY_GRAPH, PROVENANCE_GRAPH, iri
+from kg.errors import WriteError
 from kg.graph import KnowledgeGraph
+from kg.locks import writing
 from kg.schema.vocabulary import ID, PREFIXES
+from kg.versions import fresh, new_files
 
 logger = logging.getLogger(__name__)
 
@@ -29,6 +32,8 @@ RDF_TYPE = iri("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
 VOID = "http://rdfs.org/ns/void#"
 DATASET = ox.NamedNode("https://w3id.org/llmkg/id/void/dataset")
 OUTPUTS = ("kg.nq", "kg.ttl", "kg.jsonld", "void.ttl")
+DUMPS = "dumps"
+"""The symlink in the build directory to the current build's version directory."""
 
 
 def _key(term: object) -> str:
@@ -129,31 +134,68 @@ def void_triples(store: Iterable[ox.Quad], triples: list[ox.Triple]) -> list[ox.
     return sorted(out, key=lambda t: (_key(t.subject), _key(t.predicate), _key(t.object)))
 
 
+def building(build_dir: Path) -> AbstractContextManager[None]:
+    """The write lock of the dumps in ``build_dir``: one ``kg build`` at a time.
+
+    Raises
+    ------
+    LockedError
+        If another process is writing them.
+    """
+    return writing(build_dir / DUMPS, "kg build", shown=build_dir)
+
+
 def write_build(kg: KnowledgeGraph, build_dir: Path) -> dict[str, int]:
     """Write kg.nq, kg.ttl, kg.jsonld and void.ttl into ``build_dir``, all or nothing.
 
-    Files are written to a temporary directory next to ``build_dir`` and moved into place
-    only when all four are complete, so a failure leaves the previous build untouched.
+    The files are written into a new version directory, flushed to disk, and switched in with
+    one symlink replace, under the lock of :func:`building`. A failure or a kill at any moment
+    leaves the previous build as it was; the next build deletes what a killed one left.
 
     Returns
     -------
     dict
         Bytes written per file name.
+
+    Raises
+    ------
+    WriteError
+        If a file cannot be written (a full disk): it names the file.
+    LockedError
+        If another ``kg build`` is writing ``build_dir``.
     """
-    build_dir.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{build_dir.name}-", dir=build_dir.parent))
+    triples = merged_triples(kg.rdf)
+    build_dir.mkdir(parents=True, exist_ok=True)
     try:
-        triples = merged_triples(kg.rdf)
-        ox.serialize(sorted_quads(kg.rdf), tmp / "kg.nq", format=ox.RdfFormat.N_QUADS)
-        ox.serialize(triples, tmp / "kg.ttl", format=ox.RdfFormat.TURTLE, prefixes=PREFIXES)
-        (tmp / "kg.jsonld").write_text(to_jsonld(triples), encoding="utf-8")
-        void = void_triples(kg.rdf, triples)
-        ox.serialize(void, tmp / "void.ttl", format=ox.RdfFormat.TURTLE, prefixes=PREFIXES)
-        build_dir.mkdir(exist_ok=True)
-        sizes = {name: (tmp / name).stat().st_size for name in OUTPUTS}
-        for name in OUTPUTS:
-            os.replace(tmp / name, build_dir / name)
-    finally:
-        shutil.rmtree(tmp, ignore_errors=True)
+        with (
+            building(build_dir),
+            new_files(build_dir / DUMPS, carry=False, legacy=OUTPUTS) as dumps,
+        ):
+            for name in OUTPUTS:
+                try:
+                    _write_dump(kg, triples, fresh(dumps, name))
+                except OSError as exc:
+                    raise WriteError(
+                        f"cannot write {build_dir / name}: {exc}; is the disk full? "
+                        f"{build_dir} keeps the previous build"
+                    ) from None
+            sizes = {name: (dumps / name).stat().st_size for name in OUTPUTS}
+    except OSError as exc:
+        raise WriteError(
+            f"cannot switch {build_dir} to the new build: {exc}; it keeps the previous build"
+        ) from None
     logger.info("wrote %s", ", ".join(f"{n} ({s} bytes)" for n, s in sizes.items()))
     return sizes
+
+
+def _write_dump(kg: KnowledgeGraph, triples: list[ox.Triple], path: Path) -> None:
+    """Write the dump named like ``path`` (one of :data:`OUTPUTS`)."""
+    if path.name == "kg.nq":
+        ox.serialize(sorted_quads(kg.rdf), path, format=ox.RdfFormat.N_QUADS)
+    elif path.name == "kg.ttl":
+        ox.serialize(triples, path, format=ox.RdfFormat.TURTLE, prefixes=PREFIXES)
+    elif path.name == "kg.jsonld":
+        path.write_text(to_jsonld(triples), encoding="utf-8")
+    else:
+        void = void_triples(kg.rdf, triples)
+        ox.serialize(void, path, format=ox.RdfFormat.TURTLE, prefixes=PREFIXES)

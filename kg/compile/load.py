@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import difflib
 import logging
+import os
 import re
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
@@ -18,7 +19,7 @@ import networkx as nx
 import yaml
 from pydantic import BaseModel, ValidationError
 
-from kg.errors import FieldError, Problem, RecordError
+from kg.errors import FieldError, FileTooLargeError, Problem, RecordError
 from kg.schema.fields import Target, Vocabulary
 from kg.schema.records import DIRECTORIES, KINDS, PublicationRecord, Record
 from kg.schema.vocabulary import Vocabularies
@@ -27,6 +28,9 @@ logger = logging.getLogger(__name__)
 
 # Fields whose links must not form cycles: a model cannot descend from itself.
 ACYCLIC = ("derived_from", "family", "parent", "part_of")
+MAX_YAML_BYTES = 2 * 1024 * 1024
+"""The largest YAML file read (records, aliases, catalogue records): the largest record is
+about 6 KB, and PyYAML needs about half a second per MB."""
 
 
 class _Loader(yaml.SafeLoader):
@@ -73,8 +77,20 @@ _Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _constru
 
 
 def read_yaml(path: Path) -> Any:
-    """Parse one YAML file with the project's loader (YAML 1.2 booleans, no duplicate keys)."""
+    """Parse one YAML file with the project's loader (YAML 1.2 booleans, no duplicate keys).
+
+    Raises
+    ------
+    FileTooLargeError
+        If the file has more than :data:`MAX_YAML_BYTES`.
+    """
     with path.open(encoding="utf-8") as stream:
+        size = os.fstat(stream.fileno()).st_size
+        if size > MAX_YAML_BYTES:
+            raise FileTooLargeError(
+                f"too large: {size:,} bytes, where a YAML file may have at most "
+                f"{MAX_YAML_BYTES:,} (records are a few KB)"
+            )
         return yaml.load(stream, Loader=_Loader)  # noqa: S506 -- a SafeLoader subclass
 
 
@@ -194,6 +210,15 @@ def _record_files(data_dir: Path, problems: list[Problem]) -> Iterator[tuple[Pat
         for path in sorted(p for p in sub.iterdir() if not p.name.startswith(".")):
             if path.suffix == ".yaml" and path.is_file():
                 yield path, record_type
+            elif path.is_symlink() and not path.exists():
+                problems.append(
+                    Problem(
+                        display_path(path),
+                        "(file)",
+                        "a symlink that loops or points nowhere: make it a record file or "
+                        "remove it",
+                    )
+                )
             else:
                 problems.append(
                     Problem(
@@ -207,6 +232,9 @@ def _read(path: Path, shown: str, problems: list[Problem]) -> dict[str, Any] | N
         raw = read_yaml(path)
     except yaml.YAMLError as exc:
         problems.append(Problem(shown, "(yaml)", _yaml_message(exc)))
+        return None
+    except FileTooLargeError as exc:
+        problems.append(Problem(shown, "(file)", f"{exc}: is it a record?"))
         return None
     except (OSError, UnicodeDecodeError) as exc:
         problems.append(Problem(shown, "(file)", f"cannot be read: {exc}"))
@@ -348,7 +376,11 @@ def _cycles(pairs: list[tuple[str, str]]) -> Iterator[list[str]]:
 
 def display_path(path: Path) -> str:
     """The path as a curator would type it: relative to the working directory when possible."""
+    try:  # a symlink is named as it is, not as what it points at (which may loop)
+        resolved = path.parent.resolve() / path.name
+    except (OSError, RuntimeError):
+        resolved = Path(os.path.abspath(path))
     try:
-        return str(path.resolve().relative_to(Path.cwd().resolve()))
+        return str(resolved.relative_to(Path.cwd().resolve()))
     except ValueError:
         return str(path)

@@ -92,6 +92,11 @@ def _license_list(
     path = snapshot.directory / LICENSE_LIST
     listed, problems = read_license_list(path)
     shown = snapshot.shown(path)
+    unreadable = [p for p in problems if p.startswith("cannot be read")]
+    if unreadable and path.is_file():  # there, but damaged: cut short by a copy, say
+        raise CatalogueError(
+            f"{path}: {unreadable[0]}; check the snapshot out again (the imports are unchanged)"
+        )
     for problem in problems:
         report.note(shown, "(licenses)", problem)
     if not listed.licenses:

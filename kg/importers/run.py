@@ -27,7 +27,15 @@ from kg.importers.mot import CATALOGUE as MOT
 from kg.importers.os_ai_map import CATALOGUE as OS_AI_MAP
 from kg.importers.osai import CATALOGUE as OSAI
 from kg.importers.resolve import Resolver
-from kg.importers.saved import ImportedCatalogue, load_imports, remove_import, save_import
+from kg.importers.saved import (
+    DISAGREEMENTS_FILE,
+    ImportedCatalogue,
+    importing,
+    load_imports,
+    read_manifest,
+    remove_import,
+    save_import,
+)
 from kg.schema.namespace import LLMKG
 from kg.schema.records import KINDS, Record
 from kg.schema.vocabulary import ID, PREFIXES, load_vocabulary
@@ -40,7 +48,6 @@ CATALOGUES: dict[str, Catalogue] = {c.name: c for c in (OSAI, MOT, OS_AI_MAP)}
 """The catalogues ``kg import`` knows, by the name its subcommands use."""
 ENTITY_KINDS = (*KINDS, "software")
 DISAGREEMENTS = "imports-mof-disagreements.rq"
-DISAGREEMENTS_FILE = "openness-disagreements.tsv"
 MAX_ROUNDS = 3
 RDF_TYPE = iri(RDF.type)
 
@@ -65,8 +72,17 @@ def import_catalogue(
         If the directory is not a snapshot of the catalogue, or the imports are stale.
     RecordError
         If data/ or data/aliases.yaml is invalid (names resolve against them).
+    LockedError
+        If another process is writing the imports (checked first).
     """
-    catalogue = CATALOGUES[name]
+    with importing(settings.imports_dir):
+        return _import(settings, CATALOGUES[name], directory, commit)
+
+
+def _import(
+    settings: Settings, catalogue: Catalogue, directory: Path, commit: str | None
+) -> ImportOutcome:
+    name = catalogue.name
     snapshot = catalogue.snapshot(directory, commit)
     records, store = _graph(settings, without=name)
     resolver = Resolver(records, load_aliases(settings.data_dir / "aliases.yaml"))
@@ -78,9 +94,9 @@ def import_catalogue(
     quads = [*catalogue_quads(catalogue, snapshot), *(q for f in kept for q in f.all_quads(c))]
     store.bulk_extend(quads)
     entry = _entry(catalogue, snapshot, report, quads, curated)
-    save_import(settings.imports_dir, entry, quads, report.tsv())
     found = disagreements(store, settings.ontology_dir)
-    write_disagreements(settings.imports_dir, found)
+    also = {DISAGREEMENTS_FILE: disagreements_tsv(found)}
+    entry = save_import(settings.imports_dir, entry, quads, report.tsv(), also)
     return ImportOutcome(entry, report, found)
 
 
@@ -91,11 +107,17 @@ def remove_catalogue(settings: Settings, name: str) -> ImportedCatalogue:
     ------
     CatalogueError
         If nothing was imported under ``name``.
+    LockedError
+        If another process is writing the imports.
     """
-    entry = remove_import(settings.imports_dir, name)
-    _, store = _graph(settings)
-    write_disagreements(settings.imports_dir, disagreements(store, settings.ontology_dir))
-    return entry
+    with importing(settings.imports_dir):
+        manifest = read_manifest(settings.imports_dir)
+        if name not in manifest:
+            known = ", ".join(sorted(manifest)) or "none"
+            raise CatalogueError(f"no import named {name!r} (imported: {known})")
+        _, store = _graph(settings, without=name)
+        also = {DISAGREEMENTS_FILE: disagreements_tsv(disagreements(store, settings.ontology_dir))}
+        return remove_import(settings.imports_dir, name, also)
 
 
 def _graph(settings: Settings, without: str | None = None) -> tuple[list[Record], ox.Store]:
@@ -214,10 +236,14 @@ def disagreements(store: ox.Store, ontology_dir: Path) -> list[dict[str, str]]:
     return [{n: short(s[n]) for n in names} for s in result]
 
 
-def write_disagreements(imports_dir: Path, rows: list[dict[str, str]]) -> Path:
-    """Write the disagreements as TSV next to the imports; returns the file's path."""
-    path = imports_dir / DISAGREEMENTS_FILE
+def disagreements_tsv(rows: list[dict[str, str]]) -> str:
+    """The disagreements as the TSV file kept next to the imports.
+
+    Examples
+    --------
+    >>> disagreements_tsv([{"model": "model:x", "aspect": "weights"}]).splitlines()
+    ['model\\taspect', 'model:x\\tweights']
+    """
     header = list(rows[0]) if rows else ["model"]
     lines = ["\t".join(header), *("\t".join(r[h] for h in header) for r in rows)]
-    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    return path
+    return "\n".join(lines) + "\n"

@@ -14,30 +14,40 @@ With ``prune``, graphs the service holds under the graph's own namespace
 (``https://w3id.org/llmkg/``) that the store no longer has (fact graphs of changed or removed
 facts) are dropped afterwards: ``DELETE ?graph=IRI``, or ``DROP SILENT GRAPH``. Graphs outside
 the namespace are never touched.
+
+When the service takes SPARQL Update (``endpoint.update_url``, also with ``via="gsp"``), the
+publish is all or nothing: every graph is first sent to a staging graph of its own
+(``https://w3id.org/llmkg/publishing/<hash>``), then one SPARQL Update request moves each into
+place (``MOVE``) and drops the stale graphs, which the service runs as one transaction. A
+publish stopped at any moment leaves the service's graphs as they were, or (once that request
+is sent) all new; only staging graphs are left behind, which the next publish overwrites and,
+with a query URL to list them, drops first. Without an Update URL, graphs are replaced one by
+one (a warning says so).
 """
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Literal
 
 import httpx
 import pyoxigraph as ox
 
 from kg.errors import KGError, PublishError
-from kg.store.remote import Endpoint, RemoteStore, check_response, redact, send
+from kg.locks import writing
+from kg.store.remote import Endpoint, check_response, redact, send
+from kg.store.staging import NAMESPACE, STAGING, Graph, remote_graphs, staging_graph, switch_text
 
 logger = logging.getLogger(__name__)
 
 Via = Literal["gsp", "update"]
-Graph = ox.NamedNode | ox.BlankNode | ox.DefaultGraph
-NAMESPACE = "https://w3id.org/llmkg/"
-"""The namespace of every graph a build makes; ``prune`` drops stale graphs only in it."""
 
 
 @dataclass(frozen=True)
@@ -176,18 +186,22 @@ class _Sender:
         self.via = via
         self.client = endpoint.client(timeout=timeout)
 
+    def update(self, text: bytes) -> None:
+        """Send one SPARQL Update request (``via="update"``)."""
+        self._send(
+            self.client.build_request(
+                "POST",
+                self.url,
+                content=text,
+                headers={"Content-Type": "application/sparql-update"},
+            )
+        )
+
     def drop(self, graphs: list[ox.NamedNode]) -> None:
         """Drop ``graphs`` on the service: one ``DELETE`` each, or one SPARQL Update for all."""
         if self.via == "update":
             drops = "".join(f"DROP SILENT GRAPH {g} ;\n" for g in graphs).removesuffix(" ;\n")
-            self._send(
-                self.client.build_request(
-                    "POST",
-                    self.url,
-                    content=drops.encode(),
-                    headers={"Content-Type": "application/sparql-update"},
-                )
-            )
+            self.update(drops.encode())
             return
         for graph in graphs:
             url = httpx.URL(self.url).copy_merge_params({"graph": graph.value})
@@ -237,18 +251,11 @@ def stale_graphs(store: ox.Store, endpoint: Endpoint) -> list[ox.NamedNode]:
             "--prune lists the service's graphs over SPARQL: set LLMKG_STORE_URL to its query URL"
         )
     local = set(store.named_graphs())
-    remote = RemoteStore(endpoint)
-    try:
-        return sorted(
-            (
-                g
-                for g in remote.named_graphs()
-                if isinstance(g, ox.NamedNode) and g.value.startswith(NAMESPACE) and g not in local
-            ),
-            key=str,
-        )
-    finally:
-        remote.close()
+    return [
+        g
+        for g in remote_graphs(endpoint, NAMESPACE)
+        if g not in local and not g.value.startswith(STAGING)
+    ]
 
 
 def publish(
@@ -261,6 +268,7 @@ def publish(
     timeout: float = 300.0,
     prune: bool = False,
     advance: Callable[[int], None] = lambda n: None,
+    lock_dir: Path | None = None,
 ) -> Published:
     """Publish every graph of ``store`` to the service at ``endpoint``, replacing its graphs.
 
@@ -284,6 +292,9 @@ def publish(
         ``endpoint.query_url`` to list them).
     advance
         Called with the number of quads each request delivered, for a progress bar.
+    lock_dir
+        Where to keep the lock that refuses a second publish to the same service from this
+        checkout (``kg publish`` gives the build directory); None: no lock.
 
     Returns
     -------
@@ -293,16 +304,53 @@ def publish(
     Raises
     ------
     PublishError
-        If the service refuses a request or cannot be reached; graphs sent until then stay
-        published, and publishing again completes the rest.
+        If the service refuses a request or cannot be reached. With an Update URL the
+        service's graphs are then as they were (publishing again sends everything); without,
+        graphs sent until then stay published, and publishing again completes the rest.
     """
     if batch < 1 or parallel < 1:
         raise PublishError("--batch and --parallel must be at least 1")
+    url = target(endpoint, via)
+    if lock_dir is None:
+        return _publish(store, endpoint, via, batch, parallel, timeout, prune, advance)
+    name = f"publish-{hashlib.sha256(url.encode()).hexdigest()[:12]}"
+    with writing(lock_dir / name, "kg publish", shown=redact(url)):
+        return _publish(store, endpoint, via, batch, parallel, timeout, prune, advance)
+
+
+def _publish(
+    store: ox.Store,
+    endpoint: Endpoint,
+    via: Via,
+    batch: int,
+    parallel: int,
+    timeout: float,
+    prune: bool,
+    advance: Callable[[int], None],
+) -> Published:
     sender = _Sender(endpoint, via, timeout)
+    atomic = endpoint.update_url is not None
+    switcher = sender if via == "update" or not atomic else _Sender(endpoint, "update", timeout)
+    if not atomic:
+        logger.warning(
+            "no SPARQL Update URL (LLMKG_UPDATE_URL): graphs are replaced one by one, and a "
+            "publish stopped halfway leaves some old and some new"
+        )
     stale = stale_graphs(store, endpoint) if prune else []
+    if atomic and endpoint.query_url:  # what a publish stopped before its last update left
+        left = remote_graphs(endpoint, STAGING)
+        for i in range(0, len(left), batch):
+            switcher.drop(left[i : i + batch])
     start = time.perf_counter()
     quads = graphs = requests = 0
     inflight: deque[Future[int]] = deque()
+    sent: list[Graph] = []
+
+    def staged(parts: Iterable[Part]) -> Iterator[Part]:
+        for part in parts:
+            if part.replace:
+                sent.append(part.graph)
+            yield Part(staging_graph(part.graph), part.triples, part.replace) if atomic else part
 
     def collect() -> int:
         delivered = inflight.popleft().result()
@@ -311,7 +359,7 @@ def publish(
 
     try:
         with ThreadPoolExecutor(parallel, thread_name_prefix="publish") as pool:
-            for request in requests_of(parts(store, batch), batch, pack=via == "update"):
+            for request in requests_of(staged(parts(store, batch)), batch, pack=via == "update"):
                 if not request[0].replace and inflight:
                     inflight[-1].result()  # the graph's earlier part first
                 inflight.append(pool.submit(sender, request))
@@ -321,10 +369,15 @@ def publish(
                     quads += collect()
             while inflight:
                 quads += collect()
-        for i in range(0, len(stale), batch):
-            sender.drop(stale[i : i + batch])
+        if atomic:  # one request, one transaction: every graph at once
+            switcher.update(switch_text(sent, stale))
+            requests += 1
+        else:
+            for i in range(0, len(stale), batch):
+                sender.drop(stale[i : i + batch])
     finally:
         sender.client.close()
+        switcher.client.close()
     published = Published(quads, graphs, requests, time.perf_counter() - start, len(stale))
     logger.info(
         "published %d quads in %d graphs to %s in %.1f s (%.0f quads/s, %d requests), "

@@ -45,6 +45,9 @@ def test_build_writes_outputs_and_prints_counts(run: CliRunner, copy_settings: S
     assert result.output.startswith("open-llm-kg: 12 entities, 20 links, ")
     assert "llmkg:Model               3\n" in result.output
     assert sorted(p.name for p in copy_settings.build_dir.iterdir()) == [
+        ".dumps.lock",
+        ".dumps.versions",
+        "dumps",
         "kg.jsonld",
         "kg.nq",
         "kg.ttl",
@@ -56,12 +59,14 @@ def test_failed_build_leaves_previous_build_untouched(
     run: CliRunner, copy_settings: Settings
 ) -> None:
     assert run.invoke(main, ["build"]).exit_code == 0
-    before = {p.name: p.read_bytes() for p in copy_settings.build_dir.iterdir()}
+    files = sorted(p for p in copy_settings.build_dir.rglob("*") if p.is_file())
+    before = {p: p.read_bytes() for p in files}
     (copy_settings.data_dir / "models/chat-7b.yaml").write_text("id: chat-7b\n")
     result = run.invoke(main, ["build"])
     assert result.exit_code == 1
     assert "data/models/chat-7b.yaml: name: required field is missing" in result.stderr
-    assert {p.name: p.read_bytes() for p in copy_settings.build_dir.iterdir()} == before
+    after = sorted(p for p in copy_settings.build_dir.rglob("*") if p.is_file())
+    assert {p: p.read_bytes() for p in after} == before
 
 
 def test_query_table(run: CliRunner) -> None:

@@ -11,6 +11,7 @@ from rdflib import Graph
 
 from kg.compile import dumps
 from kg.compile.dumps import OUTPUTS, write_build
+from kg.errors import WriteError
 from kg.graph import KnowledgeGraph
 from kg.pipeline import build
 from kg.settings import Settings
@@ -81,7 +82,31 @@ def test_failed_write_leaves_previous_build(
         ox.serialize(*args, **kwargs)  # type: ignore[arg-type]
 
     monkeypatch.setattr(dumps.ox, "serialize", failing)
-    with pytest.raises(OSError, match="disk full"):
+    with pytest.raises(WriteError) as caught:
         write_build(fixture_kg, build_dir)
+    assert str(caught.value) == (
+        f"cannot write {build_dir / 'kg.nq'}: disk full; is the disk full? "
+        f"{build_dir} keeps the previous build"
+    )
     assert contents(build_dir) == before
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["build"]  # no temporary directory left
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["build"]
+    (version,) = (build_dir / ".dumps.versions").iterdir()  # no unfinished version left
+    assert version == (build_dir / "dumps").resolve()
+
+
+def test_the_dumps_switch_whole_through_one_symlink(
+    fixture_kg: KnowledgeGraph, tmp_path: Path
+) -> None:
+    build_dir = tmp_path / "build"
+    build_dir.mkdir()
+    for name in OUTPUTS:  # a build from before versions: plain files
+        (build_dir / name).write_text("old", encoding="utf-8")
+    write_build(fixture_kg, build_dir)
+    assert {name: str((build_dir / name).readlink()) for name in OUTPUTS} == {
+        name: f"dumps/{name}" for name in OUTPUTS
+    }
+    first = (build_dir / "dumps").resolve()
+    write_build(fixture_kg, build_dir)
+    second = (build_dir / "dumps").resolve()
+    assert second != first
+    assert [p.name for p in (build_dir / ".dumps.versions").iterdir()] == [second.name]

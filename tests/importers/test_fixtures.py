@@ -54,6 +54,9 @@ def test_counts_of_records_read_imported_and_skipped(
     }
     assert manifest["osai"].commit == "1" * 40
     assert sorted(p.name for p in settings.imports_dir.iterdir()) == [
+        ".current.lock",
+        ".current.versions",
+        "current",
         "manifest.json",
         "mot-report.tsv",
         "mot.nq",

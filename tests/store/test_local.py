@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import gc
 import os
 import subprocess
 import sys
 from pathlib import Path
 
 import httpx
+import pyoxigraph as ox
 import pytest
 
 from kg.errors import RecordError, StoreError
@@ -53,7 +55,16 @@ def test_failed_build_keeps_the_last_good_store(copy_settings: Settings) -> None
     with pytest.raises(RecordError):
         ensure_store(copy_settings)
     assert count(good.path) == before
-    assert sorted(p.name for p in copy_settings.build_dir.iterdir()) == ["store", "store.json"]
+    assert count(copy_settings.build_dir / "store") == before
+    assert sorted(p.name for p in copy_settings.build_dir.iterdir()) == [
+        ".store.lock",
+        ".store.versions",
+        "store",
+    ]
+    assert sorted(p.name for p in (copy_settings.build_dir / ".store.versions").iterdir()) == [
+        f".{good.path.name}.pin",  # this process reads it
+        good.path.name,
+    ]
 
 
 def test_load_files_into_a_store(tmp_path: Path) -> None:
@@ -71,6 +82,25 @@ def test_load_files_into_a_store(tmp_path: Path) -> None:
     assert sum(seen) == len(TRIG.encode()) + len(nt.encode())
     graphs = "SELECT (COUNT(DISTINCT ?g) AS ?n) { GRAPH ?g { ?s ?p ?o } }"
     assert count(tmp_path / "store", graphs) == 2  # ex:g kept; default-graph triples moved to ex:h
+
+
+def test_load_into_a_store_from_before_versions_then_a_failed_load_changes_nothing(
+    tmp_path: Path,
+) -> None:
+    plain = tmp_path / "store"
+    old = ox.Store(str(plain))  # a store directory as kg load made them before versions
+    old.add(ox.Quad(ox.NamedNode("urn:s"), ox.NamedNode("urn:p"), ox.Literal("old")))
+    old.flush()
+    del old
+    gc.collect()
+    (tmp_path / "a.trig").write_text(TRIG)
+    assert load_files([tmp_path / "a.trig"], plain) == 3
+    assert plain.is_symlink()
+    (tmp_path / "b.nt").write_text('<urn:x> <urn:p> "x" .\n')
+    (tmp_path / "bad.ttl").write_text("<a> <b> .")
+    with pytest.raises(StoreError, match=r"bad\.ttl: Parser error"):
+        load_files([tmp_path / "b.nt", tmp_path / "bad.ttl"], plain)
+    assert count(plain) == 3  # b.nt, loaded before bad.ttl failed, is not there either
 
 
 @pytest.mark.parametrize(

@@ -43,7 +43,7 @@ def quads_of(server: Server) -> set[ox.Quad]:
 
 @pytest.mark.parametrize(
     ("via", "batch", "requests"),
-    [("gsp", 50_000, 20), ("gsp", 500, 24), ("update", 50_000, 1), ("update", 500, 6)],
+    [("gsp", 50_000, 21), ("gsp", 500, 25), ("update", 50_000, 2), ("update", 500, 7)],
     ids=["gsp", "gsp-split-graphs", "update", "update-batches"],
 )
 def test_publishing_twice_leaves_the_same_data(
