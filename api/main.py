@@ -91,7 +91,9 @@ def store_source(settings: Settings) -> Path | Endpoint:
     as it is, or data/ built into build/store."""
     if settings.store_url is not None:
         return Endpoint.from_settings(settings)
-    return settings.store if settings.store is not None else ensure_store(settings).path
+    if settings.store is not None:  # a `kg load` store is a symlink: workers open its target
+        return settings.store.resolve()
+    return ensure_store(settings).path
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:

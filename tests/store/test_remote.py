@@ -178,11 +178,13 @@ def test_construct_gives_the_same_graph(base_url: str, remote_url: str) -> None:
 def test_service_description_and_readiness(base_url: str, remote_url: str) -> None:
     embedded, remote = httpx.get(f"{base_url}/sparql"), httpx.get(f"{remote_url}/sparql")
     assert remote.text.replace(remote_url, base_url) == embedded.text
+    idle = {"workers": 1, "busy": 0}
     assert httpx.get(f"{remote_url}/readyz").json() == {
         "status": "ready",
-        "workers": 2,
+        "workers": 4,  # two general, one fast, one penalty
         "busy": 0,
         "waiting": 0,
+        "lanes": {"general": {"workers": 2, "busy": 0}, "fast": idle, "penalty": idle},
         "quads": 2470,
     }
 
@@ -221,7 +223,7 @@ def test_timeout_applies_to_the_remote_store(limited_url: str) -> None:
         "the query ran longer than 2 s and was stopped; add a LIMIT or narrow its patterns"
     )
     wait_until(
-        lambda: httpx.get(f"{limited_url}/readyz").json().get("workers") == 1,
+        lambda: httpx.get(f"{limited_url}/readyz").json().get("workers") == 3,
         what="the stopped worker is replaced",
     )
     assert httpx.get(f"{limited_url}/sparql", params={"query": "ASK {}"}).json() == {
