@@ -223,8 +223,9 @@ async def raw_many(url: str, data: bytes, count: int, trickle: float = 0) -> Cou
     return Counter(results)
 
 
-async def load(url: str, clients: int, duration: float) -> Counter[str]:
-    """``clients`` users (one address each) mixing REST and SPARQL for ``duration`` s."""
+async def load(url: str, clients: int, duration: float, hostile: int) -> Counter[str]:
+    """``clients`` users (one address each) mixing REST and SPARQL for ``duration`` s, with
+    ``hostile`` clients sending one memory-hungry query after another meanwhile."""
     statuses: Counter[str] = Counter()
     latencies: list[float] = []
     deadline = time.monotonic() + duration
@@ -246,11 +247,11 @@ async def load(url: str, clients: int, duration: float) -> Counter[str]:
                     statuses[type(exc).__name__] += 1
                 latencies.append((time.perf_counter() - start) * 1000)
 
-    async def hostile(i: int) -> None:
+    async def attacker(i: int) -> None:
         while time.monotonic() < deadline:
             statuses["hostile " + await sparql(url, SORTED, address(180 + i))] += 1
 
-    await asyncio.gather(*(user(i) for i in range(clients)), *(hostile(i) for i in range(4)))
+    await asyncio.gather(*(user(i) for i in range(clients)), *(attacker(i) for i in range(hostile)))
     statuses[f"load p50 {percentile(latencies, 50):.0f} ms"] += 0
     statuses[f"load p99 {percentile(latencies, 99):.0f} ms"] += 0
     statuses[f"load {len(latencies) / duration:.0f} req/s"] += 0
@@ -292,9 +293,10 @@ ATTACKS: dict[str, tuple[str, Callable[[str], Awaitable[Counter[str]]]]] = {
             url, b"GET /healthz HTTP/1.1\r\nhost: x\r\nx-slow: 1\r\n\r\n", 50, 0.5
         ),
     ),
+    "load": ("32 users (REST + SPARQL) for 30 s: the baseline", lambda url: load(url, 32, 30, 0)),
     "load-with-hostile": (
-        "32 users (REST + SPARQL) for 30 s, 4 hostile queries always running",
-        lambda url: load(url, 32, 30),
+        "the same, with 4 hostile queries always running",
+        lambda url: load(url, 32, 30, 4),
     ),
 }
 
