@@ -17,6 +17,7 @@ import uvicorn
 from fastapi import FastAPI
 
 from api.server import server_config
+from kg.settings import Settings
 from tests.polling import wait_until
 
 ADDRESS_IN_USE = re.compile(r"address already in use|failed http listen", re.IGNORECASE)
@@ -41,7 +42,8 @@ def serving(app: FastAPI, *, ready: bool = True) -> Iterator[str]:
     """
     with listening_socket() as sock:
         url = f"http://127.0.0.1:{sock.getsockname()[1]}"
-        settings = app.state.llmkg.settings  # the limits kg serve runs with
+        state = getattr(app.state, "llmkg", None)  # the limits kg serve runs with
+        settings = state.settings if state is not None else Settings()
         server = uvicorn.Server(server_config(app, settings, log_level="warning"))
         thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
         thread.start()
