@@ -200,6 +200,14 @@ class PublishError(KGError):
     status = 502
 
 
+class ReleaseError(KGError):
+    """A release cannot be made as asked (it exists: releases are immutable), or one on disk
+    cannot be read."""
+
+    title = "Release refused"
+    status = 409
+
+
 class ReportError(KGError):
     """The report could not be written where it was asked for."""
 

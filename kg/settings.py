@@ -1,8 +1,8 @@
 """Every knob of open-llm-kg, with defaults that work in a checkout (env prefix ``LLMKG_``).
 
-The folders default to ``data/``, ``ontology/``, ``build/`` and ``imports/`` under the working
-directory when the settings are made, never under the installed package: a wheel installed
-anywhere works on the checkout it is run in.
+The folders default to ``data/``, ``ontology/``, ``build/``, ``imports/`` and ``releases/`` under
+the working directory when the settings are made, never under the installed package: a wheel
+installed anywhere works on the checkout it is run in.
 """
 
 from __future__ import annotations
@@ -23,6 +23,8 @@ class Settings(BaseSettings):
     ontology_dir: Path = Field(default_factory=lambda: Path.cwd() / "ontology")
     build_dir: Path = Field(default_factory=lambda: Path.cwd() / "build")
     imports_dir: Path = Field(default_factory=lambda: Path.cwd() / "imports")
+    releases_dir: Path = Field(default_factory=lambda: Path.cwd() / "releases")
+    """Releases made by ``kg release``, one folder each, and their data changelog."""
     store: Path | None = None
     store_url: str | None = None
     update_url: str | None = None
