@@ -23,10 +23,11 @@ FIXTURES = ROOT / "tests" / "fixtures"
 @pytest.fixture(autouse=True, scope="session")
 def _test_folders(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
     """Tests read this checkout's ontology/ wherever they run, and never see the catalogues
-    a developer imported into ./imports."""
+    a developer imported into ./imports nor the releases in ./releases."""
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("LLMKG_ONTOLOGY_DIR", str(ROOT / "ontology"))
         patch.setenv("LLMKG_IMPORTS_DIR", str(tmp_path_factory.mktemp("no-imports")))
+        patch.setenv("LLMKG_RELEASES_DIR", str(tmp_path_factory.mktemp("no-releases")))
         yield
 
 

@@ -8,13 +8,14 @@ from pathlib import Path
 
 import click
 
-from kg.cli import graph, imports, serve
+from kg.cli import graph, imports, release, serve
 
 FOLDERS = {
     "data_dir": "curated records (default: ./data)",
     "ontology_dir": "ontology, vocabularies, shapes and queries (default: ./ontology)",
     "build_dir": "build outputs and the served store (default: ./build)",
     "imports_dir": "imported catalogues (default: ./imports)",
+    "releases_dir": "releases and their data changelog (default: ./releases)",
 }
 
 
@@ -52,5 +53,7 @@ for _command in (
     serve.load,
     serve.publish,
     imports.import_,
+    release.release,
+    release.releases,
 ):
     main.add_command(_command)

@@ -13,6 +13,8 @@ import click
 
 from kg.cli.common import reports_errors
 from kg.errors import CatalogueError, MissingExtraError, RecordError, ShapeError
+from kg.release.description import release_iri
+from kg.release.publish import find_release, publish_release
 from kg.settings import Settings
 from kg.store.local import ensure_store, load_files, open_read_only
 from kg.store.publish import Via
@@ -156,14 +158,28 @@ def load(files: tuple[Path, ...], store_dir: Path, graph: str | None) -> None:
     help="Then drop the service's graphs under https://w3id.org/llmkg/ that the build no longer "
     "has (listed through LLMKG_STORE_URL).",
 )
+@click.option(
+    "--release",
+    "version",
+    help="Publish this release (kg release) instead, as graphs of its own under "
+    "https://w3id.org/llmkg/release/VERSION/.",
+)
 @reports_errors
 def publish(
-    url: str | None, via: Via, store_dir: Path | None, batch: int, parallel: int, prune: bool
+    url: str | None,
+    via: Via,
+    store_dir: Path | None,
+    batch: int,
+    parallel: int,
+    prune: bool,
+    version: str | None,
 ) -> None:
     """Publish every graph (facts, provenance, ontology) to a SPARQL 1.1 service, replacing each.
 
     Credentials come from LLMKG_STORE_USER, LLMKG_STORE_PASSWORD and LLMKG_STORE_AUTH.
     """
+    if version is not None and (store_dir is not None or prune):
+        raise click.UsageError("--release publishes a release: not with --store or --prune")
     settings = Settings()
     endpoint = Endpoint.from_settings(settings)
     if url is not None:
@@ -172,6 +188,9 @@ def publish(
         else:
             endpoint = replace(endpoint, update_url=url)
     where = redact(publish_target(endpoint, via))
+    if version is not None:
+        _publish_release(settings, version, endpoint, via, batch, parallel, where)
+        return
     store = open_read_only(store_dir if store_dir is not None else ensure_store(settings).path)
     progress: Any = click.progressbar(
         length=len(store), label=f"publishing to {where}", file=sys.stderr
@@ -191,4 +210,27 @@ def publish(
         f"published {done.quads} quads in {done.graphs} graphs to {where} in {done.seconds:.1f} s "
         f"({done.rate:,.0f} quads/s, {done.requests} requests)"
         + (f"; dropped {done.dropped} stale graphs" if prune else "")
+    )
+
+
+def _publish_release(
+    settings: Settings,
+    version: str,
+    endpoint: Endpoint,
+    via: Via,
+    batch: int,
+    parallel: int,
+    where: str,
+) -> None:
+    quads = find_release(settings, version).quads  # and the few of its description
+    progress: Any = click.progressbar(
+        length=quads, label=f"publishing release {version} to {where}", file=sys.stderr
+    )
+    with progress as bar:
+        done = publish_release(
+            settings, version, endpoint, via=via, batch=batch, parallel=parallel, advance=bar.update
+        )
+    click.echo(
+        f"published release {version}: {done.quads} quads in {done.graphs} graphs under "
+        f"{release_iri(version).value}/ to {where} in {done.seconds:.1f} s"
     )

@@ -268,7 +268,7 @@ def _write_release(
         issued=issued,
         path=settings.releases_dir / version,
         quads=len(built.graph),
-        sha256=_sha256(draft / "kg.nq"),
+        sha256=file_sha256(draft / "kg.nq"),
         data_commit=commit,
         data_dirty=dirty,
         imports={c.name: c.commit for c in sorted(built.imports, key=lambda c: c.name)},
@@ -302,7 +302,8 @@ def _when(issued: datetime) -> str:
     return issued.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def _sha256(path: Path) -> str:
+def file_sha256(path: Path) -> str:
+    """The SHA-256 of the file ``path``, in hex."""
     digest = hashlib.sha256()
     with path.open("rb") as stream:
         while chunk := stream.read(1 << 20):

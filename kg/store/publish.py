@@ -13,7 +13,7 @@ Requests run ``parallel`` at a time; the parts of one graph are sent in order.
 With ``prune``, graphs the service holds under the graph's own namespace
 (``https://w3id.org/llmkg/``) that the store no longer has (fact graphs of changed or removed
 facts) are dropped afterwards: ``DELETE ?graph=IRI``, or ``DROP SILENT GRAPH``. Graphs outside
-the namespace are never touched.
+the namespace are never touched, nor the graphs of published releases (``RELEASES``).
 
 When the service takes SPARQL Update (``endpoint.update_url``, also with ``via="gsp"``), the
 publish is all or nothing: every graph is first sent to a staging graph of its own
@@ -43,7 +43,15 @@ import pyoxigraph as ox
 from kg.errors import KGError, PublishError
 from kg.locks import writing
 from kg.store.remote import Endpoint, check_response, redact, send
-from kg.store.staging import NAMESPACE, STAGING, Graph, remote_graphs, staging_graph, switch_text
+from kg.store.staging import (
+    NAMESPACE,
+    RELEASES,
+    STAGING,
+    Graph,
+    remote_graphs,
+    staging_graph,
+    switch_text,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -254,7 +262,7 @@ def stale_graphs(store: ox.Store, endpoint: Endpoint) -> list[ox.NamedNode]:
     return [
         g
         for g in remote_graphs(endpoint, NAMESPACE)
-        if g not in local and not g.value.startswith(STAGING)
+        if g not in local and not g.value.startswith((STAGING, RELEASES))
     ]
 
 

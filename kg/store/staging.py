@@ -19,6 +19,8 @@ NAMESPACE = "https://w3id.org/llmkg/"
 """The namespace of every graph a build makes; ``prune`` drops stale graphs only in it."""
 STAGING = f"{NAMESPACE}publishing/"
 """Where each graph is staged before one update moves them all into place."""
+RELEASES = f"{NAMESPACE}release/"
+"""Where ``kg publish --release`` puts the graphs of releases; ``prune`` never drops them."""
 
 
 def staging_graph(graph: Graph) -> ox.NamedNode:
