@@ -38,8 +38,10 @@ def release(version: str) -> None:
 @click.command()
 @reports_errors
 def releases() -> None:
-    """List the releases under releases/, oldest first (data: the commit of data/, with a +
-    if it had changes not committed)."""
+    """List the releases under releases/, oldest first.
+
+    The data column is the commit data/ was at, with a + if it had changes not committed.
+    """
     settings = Settings()
     found = list_releases(settings)
     if not found:

@@ -30,8 +30,8 @@ HEADER = """# Data changelog
 
 What changed in the data of open-llm-kg from one release to the next, newest first. Each
 release is a folder beside this file, made by `kg release VERSION`: `kg.nq` (every quad of the
-build), `void.ttl`, `release.ttl` (DCAT and VoID: issued, version, commits, SHA-256) and
-`release.json`.
+build), `void.ttl`, `release.ttl` (DCAT and VoID: issued, version, commits, SHA-256),
+`release.json` and `changes.md` (its changes, as below).
 """
 
 
