@@ -540,14 +540,16 @@ class FactRow:
     confidence: str | None
     phase: str | None
     note: str | None
+    valid_from: str | None = None
+    valid_until: str | None = None
 
 
 def _fact_rows(facts: Iterable[Fact]) -> list[FactRow]:
-    """``facts`` grouped by property, source, confidence, phase and note, in their order,
-    the description first."""
-    rows: dict[tuple[str, str | None, str | None, str | None, str | None], FactRow] = {}
+    """``facts`` grouped by property, source, confidence, phase, note and validity, in their
+    order, the description first."""
+    rows: dict[tuple[str | None, ...], FactRow] = {}
     for f in facts:
-        key = (f.property, f.source, f.confidence, f.phase, f.note)
+        key = (f.property, f.source, f.confidence, f.phase, f.note, f.valid_from, f.valid_until)
         if key not in rows:
             label = f.property_label or f.relation.replace("_", " ")
             rows[key] = FactRow(f.property, label, [], *key[1:])
@@ -565,14 +567,16 @@ class Linked:
 
 @dataclass(frozen=True)
 class LinkRow:
-    """Links of one relation to entities of one kind that share phase, source and confidence
-    (each keeps its note)."""
+    """Links of one relation to entities of one kind that share phase, source, confidence and
+    validity (each keeps its note)."""
 
     others: list[Linked]
     kind: str
     phase: str | None
     source: str | None
     confidence: str | None
+    valid_from: str | None = None
+    valid_until: str | None = None
 
 
 @dataclass(frozen=True)
@@ -618,7 +622,14 @@ def _link_groups(links: list[LinkFact], labels: dict[str, str]) -> list[LinkGrou
         lambda: defaultdict(list)
     )
     for link in links:
-        row = (link.other.kind, link.phase, link.source, link.confidence)
+        row = (
+            link.other.kind,
+            link.phase,
+            link.source,
+            link.confidence,
+            link.valid_from,
+            link.valid_until,
+        )
         grouped[_key(link)][row].append(Linked(link.other, link.note))
     phases: list[str | None] = [*PHASES, None]
     groups = [

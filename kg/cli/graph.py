@@ -14,6 +14,7 @@ from kg.importers.aliases import load_aliases
 from kg.networks.projection import to_networkx
 from kg.pipeline import build as build_graph_from
 from kg.read.summary import fact_counts, summary
+from kg.schema.fields import Sourced
 from kg.schema.records import KINDS
 from kg.schema.vocabulary import load_vocabulary
 from kg.settings import Settings
@@ -124,3 +125,6 @@ def schema(kind: str) -> None:
     for name, info in record_type.model_fields.items():
         required = "required" if info.is_required() else "optional"
         click.echo(f"  {name} ({required}): {info.description or ''}")
+    click.echo("Each link ({id, ...}) and each entry under provenance may also give:")
+    for name, info in Sourced.model_fields.items():
+        click.echo(f"  {name} (optional): {info.description or ''}")

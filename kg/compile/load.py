@@ -274,8 +274,9 @@ def _from_validation(shown: str, record_type: type[Record], exc: ValidationError
     for error in exc.errors(include_url=False):
         field = _dotted(error["loc"])
         cause = (error.get("ctx") or {}).get("error")
-        if isinstance(cause, FieldError):
-            problems.append(Problem(shown, cause.field, str(cause)))
+        if isinstance(cause, FieldError):  # a rule of the record, or of one link or entry in it
+            where = f"{field}.{cause.field}" if field else cause.field
+            problems.append(Problem(shown, where, str(cause)))
             continue
         message = str(error["msg"]).removeprefix("Value error, ")
         if error["type"] == "extra_forbidden":

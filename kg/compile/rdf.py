@@ -1,10 +1,11 @@
 """Records -> quads in a pyoxigraph Store, with provenance per fact.
 
 Every fact lands in a *fact graph*: a named graph holding the facts of one record that share
-one source, one confidence, one lifecycle phase and one note. The provenance graph says, for
-each fact graph, which entity it is about (``foaf:primaryTopic``), where its facts come from
-(``prov:wasDerivedFrom``), how sure they are (``llmkg:confidence``) and, for links, their
-phase (``llmkg:lifecyclePhase``). So "which facts about BLOOM rest only on curator inference"
+one source, one confidence, one lifecycle phase, one note and one validity. The provenance
+graph says, for each fact graph, which entity it is about (``foaf:primaryTopic``), where its
+facts come from (``prov:wasDerivedFrom``), how sure they are (``llmkg:confidence``), for
+links, their phase (``llmkg:lifecyclePhase``) and, for dated facts, when they held
+(``schema:validFrom``, ``schema:validThrough``). So "which facts about BLOOM rest only on curator inference"
 is one SPARQL query over standard SPARQL 1.1 datasets; docs/provenance.md shows it.
 """
 
@@ -85,16 +86,26 @@ def concept(scheme: str, code: str) -> ox.NamedNode:
 
 @dataclass(frozen=True)
 class Qualifiers:
-    """What a group of facts shares: where they come from, how sure they are, their phase."""
+    """What a group of facts shares: where they come from, how sure they are, their phase,
+    and when they held."""
 
     source: str
     confidence: str
     phase: str | None = None
     note: str | None = None
+    valid_from: str | None = None
+    valid_until: str | None = None
 
     def graph(self, subject: ox.NamedNode) -> ox.NamedNode:
-        """The fact graph of ``subject`` with these qualifiers: stable across builds."""
-        key = "\x1f".join([self.source, self.confidence, self.phase or "", self.note or ""])
+        """The fact graph of ``subject`` with these qualifiers: stable across builds.
+
+        The validity is part of the key only when it is given, so that undated facts keep the
+        fact graphs they had before facts could be dated.
+        """
+        parts = [self.source, self.confidence, self.phase or "", self.note or ""]
+        if self.valid_from or self.valid_until:
+            parts += [self.valid_from or "", self.valid_until or ""]
+        key = "\x1f".join(parts)
         digest = hashlib.sha256(key.encode("utf-8")).hexdigest()[:12]
         return ox.NamedNode(f"{ID}fact/{subject.value.removeprefix(ID)}/{digest}")
 
@@ -153,6 +164,8 @@ class _Facts:
             given.confidence or self.default.confidence,
             phase,
             given.note,
+            given.valid_from,
+            given.valid_until,
         )
 
 
@@ -203,6 +216,10 @@ def provenance_quads(graph: ox.NamedNode, topic: ox.NamedNode, q: Qualifiers) ->
         )
     if q.note:
         yield ox.Quad(graph, iri(RDFS.comment), ox.Literal(q.note), PROVENANCE_GRAPH)
+    if q.valid_from:
+        yield ox.Quad(graph, iri(SDO.validFrom), _date(q.valid_from), PROVENANCE_GRAPH)
+    if q.valid_until:
+        yield ox.Quad(graph, iri(SDO.validThrough), _date(q.valid_until), PROVENANCE_GRAPH)
 
 
 def add_organization(f: _Facts, r: OrganizationRecord) -> None:

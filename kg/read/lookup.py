@@ -23,6 +23,8 @@ from kg.read.models import (
     ProjectSummary,
     Value,
 )
+from kg.read.provenance import as_of_date, fact_provenance, held, no_provenance
+from kg.read.rows import select_rows, sparql_iri, term_text
 from kg.read.search import SearchIndex
 from kg.schema.fields import SLUG
 from kg.schema.records import ARTIFACT_KINDS, KINDS
@@ -52,23 +54,6 @@ def split_iri(iri: str) -> tuple[str, str] | None:
     if iri.startswith(ID) and kind in KINDS and id_ and "/" not in id_:
         return kind, id_
     return None
-
-
-def select_rows(kg: KnowledgeGraph, sparql: str) -> list[dict[str, object]]:
-    result = kg.query(sparql, prefixes=True)
-    if not isinstance(result, ox.QuerySolutions):
-        raise TypeError("a SELECT query was expected")
-    names = [v.value for v in result.variables]
-    return [{n: s[n] for n in names} for s in result]
-
-
-def term_text(term: object) -> str | None:
-    return None if term is None else str(getattr(term, "value", term))
-
-
-def sparql_iri(value: str) -> str:
-    """``value`` as an IRI in SPARQL; ValueError if it cannot be one (quotes, spaces, ``<>``)."""
-    return str(ox.NamedNode(value))
 
 
 def _check_code(value: str, what: str, error: type[NotFoundError | ParameterError]) -> None:
@@ -201,28 +186,6 @@ def _stated(
     return [f for f in facts if f[3] is not None or (f[0], f[1], f[2]) not in in_graphs]
 
 
-def _provenance(kg: KnowledgeGraph, graphs: set[str]) -> dict[str, dict[str, str | None]]:
-    """Source, confidence, phase and note of each fact graph in ``graphs``."""
-    if not graphs:
-        return {}
-    rows = select_rows(
-        kg,
-        f"""SELECT ?g ?source ?confidence ?phase ?note WHERE {{
-          VALUES ?g {{ {" ".join(sparql_iri(g) for g in sorted(graphs))} }}
-          OPTIONAL {{ ?g prov:wasDerivedFrom ?source }}
-          OPTIONAL {{ ?g llmkg:confidence ?c . ?c skos:notation ?confidence }}
-          OPTIONAL {{ ?g llmkg:lifecyclePhase ?ph . ?ph skos:notation ?phase }}
-          OPTIONAL {{ ?g rdfs:comment ?note }} }}""",
-    )
-    return {
-        str(term_text(r["g"])): {
-            k: term_text(r[k]) for k in ("source", "confidence", "phase", "note")
-        }
-        | {"graph": term_text(r["g"])}
-        for r in rows
-    }
-
-
 def fetch_labels(kg: KnowledgeGraph, iris: set[str]) -> dict[str, str]:
     """A label (rdfs:label or skos:prefLabel) of each IRI in ``iris`` that has one."""
     if not iris:
@@ -235,17 +198,16 @@ def fetch_labels(kg: KnowledgeGraph, iris: set[str]) -> dict[str, str]:
     return {str(term_text(r["x"])): str(term_text(r["label"])) for r in rows}
 
 
-def _no_provenance(graph: str | None) -> dict[str, str | None]:
-    return {"source": None, "confidence": None, "phase": None, "note": None, "graph": graph}
-
-
-def entity(kg: KnowledgeGraph, kind: str, id_: str) -> Entity:
-    """Every fact about ``kind/id_``, each with its source, confidence, phase and note."""
+def entity(kg: KnowledgeGraph, kind: str, id_: str, *, as_of: str | None = None) -> Entity:
+    """Every fact about ``kind/id_``, each with its source, confidence, phase, note and
+    validity; with ``as_of`` (2024, 2024-03 or 2024-03-15), only the facts that held then."""
+    day = None if as_of is None else as_of_date(as_of)
     iri = f"{ID}{kind}/{id_}"
     stated = _stated(kg, iri, None) if kind in KINDS and SLUG.fullmatch(id_) else []
     if not stated:
         require_entity(kg, kind, id_)  # raises, with the closest ids
-    provenance = _provenance(kg, {g for *_, g in stated if g})
+    provenance = fact_provenance(kg, {g for *_, g in stated if g})
+    stated = [f for f in stated if held(provenance.get(f[3] or "", no_provenance(f[3])), day)]
     labels = fetch_labels(
         kg,
         {str(term_text(t)) for p, _, o, _ in stated for t in (p, o) if isinstance(t, ox.NamedNode)},
@@ -263,7 +225,7 @@ def entity(kg: KnowledgeGraph, kind: str, id_: str) -> Entity:
                 relation=relation_name(p.value),
                 property_label=labels.get(p.value),
                 object=value,
-                **provenance.get(graph or "", _no_provenance(graph)),
+                **provenance.get(graph or "", no_provenance(graph)),
             )
         )
     return Entity(kind=kind, id=id_, iri=iri, label=label, types=sorted(set(types)), facts=facts)
@@ -287,8 +249,11 @@ def links(
     relation: str | None = None,
     phase: str | None = None,
     direction: Direction = "both",
+    as_of: str | None = None,
 ) -> list[LinkFact]:
-    """Typed links between ``kind/id_`` and other entities, outgoing and incoming."""
+    """Typed links between ``kind/id_`` and other entities, outgoing and incoming; with
+    ``as_of``, only the links that held on that date."""
+    day = None if as_of is None else as_of_date(as_of)
     iri = require_entity(kg, kind, id_)
     ways = [w for w in ("out", "in") if direction in (w, "both")]
     stated = {
@@ -304,7 +269,7 @@ def links(
         for way in ways
     }
     graphs = {g for found in stated.values() for *_, g in found if g}
-    provenance = _provenance(kg, graphs)
+    provenance = fact_provenance(kg, graphs)
     others = {
         str(term_text(o if way == "out" else s))
         for way, found in stated.items()
@@ -317,8 +282,8 @@ def links(
             found, key=lambda f: (str(f[0]), str(f[1]), str(f[2]), f[3] or "")
         ):
             other = str(term_text(o if way == "out" else s))
-            qualifiers = provenance.get(graph or "", _no_provenance(graph))
-            if phase is not None and qualifiers["phase"] != phase:
+            qualifiers = provenance.get(graph or "", no_provenance(graph))
+            if (phase is not None and qualifiers["phase"] != phase) or not held(qualifiers, day):
                 continue
             links.append(
                 LinkFact(

@@ -47,6 +47,16 @@ class Provenance(BaseModel):
         None, description="Lifecycle phase of a link", examples=["pre-training"]
     )
     note: str | None = None
+    valid_from: str | None = Field(
+        None,
+        description="First year, month or day the fact held (schema:validFrom); null: no known start",
+        examples=["2024-04-15"],
+    )
+    valid_until: str | None = Field(
+        None,
+        description="Last year, month or day the fact held, inclusive (schema:validThrough); null: no known end",
+        examples=["2025-03"],
+    )
     graph: str | None = Field(None, description="The fact graph that holds the fact")
 
 

@@ -10,8 +10,8 @@ from pydantic import BaseModel
 
 from kg.compile.rdf import ONTOLOGY_GRAPH
 from kg.graph import KnowledgeGraph
-from kg.read.lookup import select_rows, term_text
 from kg.read.resources import construct
+from kg.read.rows import select_rows, term_text
 from kg.schema.vocabulary import PREFIXES
 
 NS = PREFIXES["llmkg"]
@@ -154,10 +154,12 @@ def _schemes(kg: KnowledgeGraph, graph: str) -> list[Scheme]:
 
 
 def ontology_triples(kg: KnowledgeGraph) -> list[ox.Triple]:
-    """The triples of the ontology itself (the ``llmkg:`` terms and the ontology's header),
-    in a stable order: what ``https://w3id.org/llmkg/ns`` dereferences to."""
+    """The triples of the ontology itself (the ``llmkg:`` terms, the reused terms it declares
+    with ``rdfs:isDefinedBy`` and the ontology's header), in a stable order: what
+    ``https://w3id.org/llmkg/ns`` dereferences to."""
     return construct(
         kg,
         f"""CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH <{ONTOLOGY_GRAPH.value}> {{ ?s ?p ?o
-          FILTER(STRSTARTS(STR(?s), "{ONTOLOGY_GRAPH.value}")) }} }}""",
+          FILTER(STRSTARTS(STR(?s), "{ONTOLOGY_GRAPH.value}") || EXISTS {{ ?s rdfs:isDefinedBy ?by }})
+        }} }}""",
     )

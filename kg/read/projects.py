@@ -8,8 +8,9 @@ from collections import defaultdict
 from pydantic import BaseModel, Field
 
 from kg.graph import KnowledgeGraph
-from kg.read.lookup import projects, require_entity, select_rows, sparql_iri, summarize, term_text
+from kg.read.lookup import projects, require_entity, summarize
 from kg.read.models import EntitySummary, Fact, ProjectSummary
+from kg.read.rows import select_rows, sparql_iri, term_text
 from kg.schema.terms import USES, property_name
 from kg.schema.vocabulary import ID
 

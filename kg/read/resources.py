@@ -25,8 +25,9 @@ from kg.compile.dumps import to_jsonld
 from kg.compile.rdf import PROVENANCE_GRAPH
 from kg.errors import NotFoundError
 from kg.graph import KnowledgeGraph
-from kg.read.lookup import fetch_labels, relation_name, select_rows, term_text, value_of
+from kg.read.lookup import fetch_labels, relation_name, value_of
 from kg.read.models import Value
+from kg.read.rows import select_rows, term_text
 from kg.schema.fields import Slug
 from kg.schema.records import KINDS
 from kg.schema.vocabulary import ID, PREFIXES, SCHEMES

@@ -12,13 +12,24 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Annotated, Any
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, HttpUrl, StringConstraints
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    HttpUrl,
+    StringConstraints,
+    model_validator,
+)
 
+from kg.errors import FieldError
 from kg.schema.terms import Confidence, DerivationKind, Motivation, Phase
 
 SLUG = re.compile(r"^[a-z0-9][a-z0-9.-]*$")
 """Ids of records and codes of concepts: what may follow ``kind/`` in an IRI."""
 Slug = Annotated[str, StringConstraints(pattern=SLUG.pattern)]
+DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
+"""A partial date: a year, a year and month, or a day."""
 
 
 def _partial_date(value: object) -> object:
@@ -28,6 +39,8 @@ def _partial_date(value: object) -> object:
     if isinstance(value, date):
         value = value.isoformat()
     if isinstance(value, str):
+        if not DATE.fullmatch(value):
+            raise ValueError(f"{value!r} is not a date: write 2024, 2024-03 or 2024-03-15")
         parts = value.split("-")
         try:
             date(
@@ -43,10 +56,48 @@ def _partial_date(value: object) -> object:
 PartialDate = Annotated[
     str,
     BeforeValidator(_partial_date),
-    StringConstraints(pattern=r"^\d{4}(-\d{2}(-\d{2})?)?$"),
+    StringConstraints(pattern=DATE.pattern),
     Field(description="A date as precise as the source: 2024, 2024-03 or 2024-03-15"),
 ]
 """A date known to the year, the month or the day; never a made-up day."""
+
+
+def begins_by(earlier: str, later: str) -> bool:
+    """True if the partial date ``earlier`` begins on or before ``later`` ends.
+
+    A partial date stands for the whole period it names (2024 is 2024-01-01 to 2024-12-31), so
+    the two are compared at the precision of the less precise one: ``2024-03-15`` begins by
+    the end of ``2024-03``, and ``2025`` does not begin by the end of ``2024-12-31``.
+
+    Examples
+    --------
+    >>> begins_by("2024-03-15", "2024-03"), begins_by("2024", "2024-01-01"), begins_by("2025", "2024-12-31")
+    (True, True, False)
+    """
+    return earlier[: len(later)] <= later[: len(earlier)]
+
+
+def holds_on(valid_from: str | None, valid_until: str | None, day: str) -> bool:
+    """True if a fact valid from ``valid_from`` until ``valid_until`` held at some time in ``day``.
+
+    Unset ends are open: an undated fact holds on every date. ``valid_until`` is inclusive at
+    its precision (``valid_until: 2024`` holds through 2024-12-31); ``day`` may itself be a
+    partial date, which a fact holds on if it held at any time within it.
+
+    Examples
+    --------
+    >>> holds_on(None, "2024", "2024-12-31"), holds_on(None, "2024", "2025-01-01")
+    (True, False)
+    >>> holds_on("2024-06-01", None, "2024-05-31"), holds_on("2024-06-01", None, "2024-05")
+    (False, False)
+    >>> holds_on("2024-06-01", None, "2024"), holds_on(None, None, "1999")
+    (True, True)
+    """
+    return (valid_from is None or begins_by(valid_from, day)) and (
+        valid_until is None or begins_by(day, valid_until)
+    )
+
+
 ArxivId = Annotated[str, StringConstraints(pattern=r"^\d{4}\.\d{4,5}$")]
 EntityRef = Annotated[str, StringConstraints(pattern=r"^[a-z-]+/[a-z0-9][a-z0-9.-]*$")]
 
@@ -83,6 +134,29 @@ class Sourced(Strict):
     note: str | None = Field(
         None, description="Quote, context or reasoning for a reader checking the fact"
     )
+    valid_from: PartialDate | None = Field(
+        None,
+        description="When the fact began to hold, as precise as the source (2024, 2024-03 or"
+        " 2024-03-15); unset when no source dates it",
+    )
+    valid_until: PartialDate | None = Field(
+        None,
+        description="The last year, month or day the fact held (inclusive: 2024 means through"
+        " 2024-12-31); unset while it holds or when no source dates its end",
+    )
+
+    @model_validator(mode="after")
+    def _validity_in_order(self) -> Sourced:
+        if (
+            self.valid_from
+            and self.valid_until
+            and not begins_by(self.valid_from, self.valid_until)
+        ):
+            raise FieldError(
+                "valid_until",
+                f"{self.valid_until!r} is before valid_from {self.valid_from!r}",
+            )
+        return self
 
 
 class FactSource(Sourced):

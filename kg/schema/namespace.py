@@ -22,7 +22,7 @@ class LLMKG(DefinedNamespace):
     ComputePartnership: URIRef  # Compute given by an actor to a project: a supercomputer allocation, cloud credits or a hardware partner.
     Confidence: URIRef  # How sure a curated fact is: stated in the paper, in a public record, or inferred by curators.
     Dataset: URIRef  # A dataset used to pre-train or post-train models.
-    FactGraph: URIRef  # A named graph holding curated facts that share one source, one confidence and, for links, one lifecycle phase. Its metadata lives in the provenance graph.
+    FactGraph: URIRef  # A named graph holding curated facts that share one source, one confidence, one note and, for links, one lifecycle phase, and, for dated facts, one period of validity. Its metadata lives in the provenance graph.
     Forum: URIRef  # A knowledge-sharing or discussion channel: a Discord server, a mailing list, a discussion board.
     Framework: URIRef  # Open source software for training, data processing, serving or evaluating models.
     GovernanceModel: URIRef  # One of the paper's five organizational models of open LLM projects.

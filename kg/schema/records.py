@@ -4,7 +4,8 @@ One YAML file holds one record; its file stem equals its ``id``. Every fact in a
 carries a source URL and a confidence: the record's ``source`` and ``confidence`` apply
 to every fact unless a link overrides them (``{id: dolma, source: ..., confidence: ...}``)
 or ``provenance`` overrides them for a plain field (``provenance: {governance_model:
-{confidence: curator-inference, source: ...}}``). Each field keeps one shape.
+{confidence: curator-inference, source: ...}}``); either may say when the fact held
+(``valid_from``, ``valid_until``). Each field keeps one shape.
 """
 
 from __future__ import annotations
@@ -72,7 +73,8 @@ class Record(Strict):
     )
     provenance: dict[str, FactSource] = Field(
         default_factory=dict,
-        description="Per-field source, confidence or note where they differ from the record's",
+        description="Per-field source, confidence or note where they differ from the record's,"
+        " and when the field's value held (valid_from, valid_until)",
     )
 
     @model_validator(mode="after")

@@ -150,10 +150,22 @@ def test_a_derivation_is_shown_once_by_its_narrowest_property(client: httpx.Clie
         "evaluated on",
         "fine-tuned from",
         "licensed under",
+        "MIT License from 2024-06-01",  # another source and validity, another row
         "part of project",
         "fine-tuned derivatives",
     ]
     assert not any("derived from" in r for r in chat)
+
+
+def test_dated_links_and_facts_show_when_they_held(client: httpx.Client) -> None:
+    chat = rows(fetch(client, "/id/model/chat-7b"), "links")
+    assert [r for r in chat if "License" in r] == [
+        "licensed under | Apache License 2.0 2024-02 to 2024-05 | License | | public record | example.org",
+        "MIT License from 2024-06-01 | License | | public record | example.org",
+    ]
+    assert '<span class="muted validity">2024-02 to 2024-05</span>' in fetch(
+        client, "/id/model/chat-7b"
+    )
 
 
 def test_links_of_a_relation_that_share_provenance_share_a_row() -> None:

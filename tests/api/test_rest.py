@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Any
 
 import httpx
 import pytest
@@ -46,6 +47,8 @@ def test_entity_facts_carry_provenance(client: httpx.Client) -> None:
         "confidence": "curator-inference",
         "phase": "post-release-reuse",
         "note": "The model card names Chat 7B as its base without saying how it was tuned.",
+        "valid_from": None,
+        "valid_until": None,
         "graph": fine_tuned["graph"],
         "property": "https://w3id.org/llmkg/ns#fineTunedFrom",
         "relation": "fine_tuned_from",
@@ -87,6 +90,124 @@ def test_links_by_direction_relation_and_phase(client: httpx.Client) -> None:
     assert [(link["relation"], link["other"]["id"]) for link in pre] == [
         ("compute_from", "jz-alpha")
     ]
+
+
+# ---------------------------------------------------------------- dated facts
+
+
+def licenses(body: dict[str, Any]) -> list[tuple[str, str | None, str | None]]:
+    return [
+        (f["object"]["id"], f["valid_from"], f["valid_until"])
+        for f in body["facts"]
+        if f["relation"] == "licensed_under"
+    ]
+
+
+def test_entity_as_of_a_date_leaves_out_facts_that_did_not_hold(client: httpx.Client) -> None:
+    def chat(**params: str) -> dict[str, Any]:
+        response = client.get("/entities/model/chat-7b", params=params)
+        assert response.status_code == 200
+        return response.json()  # type: ignore[no-any-return]
+
+    assert licenses(chat()) == [("apache-2.0", "2024-02", "2024-05"), ("mit", "2024-06-01", None)]
+    assert licenses(chat(as_of="2024-01-31")) == []
+    assert licenses(chat(as_of="2024-05-31")) == [("apache-2.0", "2024-02", "2024-05")]
+    assert licenses(chat(as_of="2024-06")) == [("mit", "2024-06-01", None)]
+    assert licenses(chat(as_of="2024")) == licenses(chat())
+
+    def undated(body: dict[str, Any]) -> list[dict[str, Any]]:
+        return [f for f in body["facts"] if f["valid_from"] is None and f["valid_until"] is None]
+
+    assert undated(chat(as_of="1990")) == undated(chat(as_of="2030-12-31")) == undated(chat())
+    assert len(undated(chat())) == len(chat()["facts"]) - 2
+
+
+def test_a_dated_plain_field_is_left_out_before_it_held(client: httpx.Client) -> None:
+    def governance(as_of: str) -> list[tuple[str, str | None]]:
+        body = client.get("/entities/project/alpha", params={"as_of": as_of}).json()
+        return [
+            (f["object"]["iri"].rsplit("/", 1)[-1], f["valid_from"])
+            for f in body["facts"]
+            if f["relation"] == "governance_model"
+        ]
+
+    assert governance("2022-12-31") == []
+    assert governance("2023-01-01") == [("single-company", "2023")]
+
+
+def test_links_as_of_a_date(client: httpx.Client) -> None:
+    def compute(as_of: str) -> list[tuple[str, str, str | None, str | None]]:
+        links = client.get("/entities/project/alpha/links", params={"as_of": as_of}).json()
+        return [
+            (link["relation"], link["other"]["id"], link["valid_from"], link["valid_until"])
+            for link in links
+            if link["relation"] == "compute_from"
+        ]
+
+    window = [("compute_from", "jz-alpha", "2023-06", "2024")]
+    assert compute("2023-05-31") == []
+    assert compute("2023-06-01") == compute("2024-12-31") == window  # valid_until 2024: all of it
+    assert compute("2025-01-01") == []
+    incoming = client.get(
+        "/entities/license/mit/links", params={"direction": "in", "as_of": "2024-05-31"}
+    ).json()
+    assert [link["other"]["id"] for link in incoming] == ["community-7b"]
+    incoming = client.get(
+        "/entities/license/mit/links", params={"direction": "in", "as_of": "2024-06-01"}
+    ).json()
+    assert [link["other"]["id"] for link in incoming] == ["chat-7b", "community-7b"]
+
+
+def test_entity_as_of_a_date_as_jsonld(client: httpx.Client) -> None:
+    def licensed(as_of: str) -> object:
+        response = client.get(
+            "/entities/model/chat-7b",
+            params={"as_of": as_of},
+            headers={"Accept": "application/ld+json"},
+        )
+        assert response.headers["content-type"] == "application/ld+json; charset=utf-8"
+        (node,) = response.json()["@graph"]
+        assert node["@id"] == "model:chat-7b"
+        return node["llmkg:licensedUnder"]
+
+    assert licensed("2024-03") == [{"@id": "license:apache-2.0"}]
+    assert licensed("2024-07") == [{"@id": "license:mit"}]
+
+
+@pytest.mark.parametrize(
+    ("path", "as_of", "detail"),
+    [
+        (
+            "/entities/model/chat-7b",
+            "June 2024",
+            "as_of 'June 2024' is not a date: give YYYY, YYYY-MM or YYYY-MM-DD (2024, 2024-03 or 2024-03-15)",
+        ),
+        (
+            "/entities/model/chat-7b/links",
+            "2024-13",
+            "as_of '2024-13' is not a date: month must be in 1..12",
+        ),
+        (
+            "/entities/model/chat-7b",
+            "2024-02-30",
+            "as_of '2024-02-30' is not a date: day is out of range for month",
+        ),
+    ],
+    ids=["words", "no-such-month", "no-such-day"],
+)
+def test_a_bad_as_of_is_a_422_problem(
+    client: httpx.Client, path: str, as_of: str, detail: str
+) -> None:
+    response = client.get(path, params={"as_of": as_of})
+    assert response.status_code == 422
+    assert response.headers["content-type"] == "application/problem+json"
+    assert response.json() == {
+        "type": "about:blank",
+        "title": "Invalid parameter",
+        "status": 422,
+        "detail": detail,
+        "instance": path,
+    }
 
 
 def test_projects_and_artifacts(client: httpx.Client) -> None:

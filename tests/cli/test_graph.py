@@ -42,7 +42,7 @@ def test_validate_lists_every_problem_and_exits_1(run: CliRunner, copy_settings:
 def test_build_writes_outputs_and_prints_counts(run: CliRunner, copy_settings: Settings) -> None:
     result = run.invoke(main, ["build"])
     assert result.exit_code == 0, result.output
-    assert result.output.startswith("open-llm-kg: 12 entities, 20 links, ")
+    assert result.output.startswith("open-llm-kg: 12 entities, 21 links, ")
     assert "llmkg:Model               3\n" in result.output
     assert sorted(p.name for p in copy_settings.build_dir.iterdir()) == [
         ".dumps.lock",

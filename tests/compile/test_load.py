@@ -146,6 +146,70 @@ def test_bad_record_is_named_with_file_and_field(data_copy: Path, text: str, exp
     assert problems(data_copy) == [f"data/models/broken-7b.yaml: {expected}"]
 
 
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            MODEL + "licenses: [{id: mit, valid_from: 2024-06, valid_until: 2024-05-31}]\n",
+            "licenses[0].valid_until: '2024-05-31' is before valid_from '2024-06'",
+        ),
+        (
+            MODEL
+            + "released: 2024\nprovenance: {released: {valid_from: 2025, valid_until: 2024}}\n",
+            "provenance.released.valid_until: '2024' is before valid_from '2025'",
+        ),
+        (
+            MODEL + "derived_from: [{id: base-7b, kind: merge, valid_from: March 2024}]\n",
+            "derived_from[0].valid_from: 'March 2024' is not a date: write 2024, 2024-03 or 2024-03-15",
+        ),
+        (
+            MODEL + "licenses: [{id: mit, valid_until: 2024-3}]\n",
+            "licenses[0].valid_until: '2024-3' is not a date: write 2024, 2024-03 or 2024-03-15",
+        ),
+        (
+            MODEL + "licenses: [{id: mit, valid_until: 2024-02-30}]\n",
+            "licenses[0].valid_until: '2024-02-30' is not a date: day is out of range for month",
+        ),
+        (
+            MODEL + "trained_on: [{id: corpus, valid_form: 2024}]\n",
+            "trained_on[0].valid_form: unknown field (did you mean 'valid_from'?)",
+        ),
+    ],
+    ids=[
+        "until-before-from",
+        "field-until-before-from",
+        "not-a-date",
+        "month-of-one-digit",
+        "no-such-day",
+        "typo-in-validity",
+    ],
+)
+def test_bad_validity_is_named_with_file_and_field(
+    data_copy: Path, text: str, expected: str
+) -> None:
+    write(data_copy, "models/broken-7b.yaml", text)
+    assert problems(data_copy) == [f"data/models/broken-7b.yaml: {expected}"]
+
+
+@pytest.mark.parametrize(
+    ("valid_from", "valid_until"),
+    [("2024-03-15", "2024-03"), ("2024", "2024-01-01"), ("2024-05", "2024-05"), ("2023", None)],
+    ids=["day-in-its-month", "year-then-its-first-day", "same-month", "open-end"],
+)
+def test_validity_in_order_at_the_coarser_precision(
+    data_copy: Path, valid_from: str, valid_until: str | None
+) -> None:
+    until = f", valid_until: {valid_until}" if valid_until else ""
+    write(
+        data_copy,
+        "models/broken-7b.yaml",
+        MODEL + f"licenses: [{{id: mit, valid_from: {valid_from}{until}}}]\n",
+    )
+    records = {r.id: r for r in load_records(data_copy, VOCABULARY)}
+    (license_,) = records["broken-7b"].licenses  # type: ignore[attr-defined]
+    assert (license_.valid_from, license_.valid_until) == (valid_from, valid_until)
+
+
 def test_norway_is_not_a_boolean(data_copy: Path) -> None:
     org = (
         (data_copy / "organizations/hpc-center.yaml")
@@ -170,7 +234,7 @@ def test_identified_project_needs_a_governance_model(data_copy: Path) -> None:
     text = path.read_text().replace("governance_model: single-company\n", "")
     path.write_text(
         text.replace(
-            "provenance:\n  governance_model:\n    confidence: curator-inference\n    note: One company develops it.\n",
+            "provenance:\n  governance_model:\n    confidence: curator-inference\n    note: One company develops it.\n    valid_from: 2023\n",
             "",
         )
     )

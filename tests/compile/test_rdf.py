@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import re
 
 import pyoxigraph as ox
@@ -119,3 +120,89 @@ def test_bad_query_raises_query_error(fixture_kg: KnowledgeGraph) -> None:
     with pytest.raises(QueryError) as caught:
         fixture_kg.query("SELECT WHERE")
     assert str(caught.value) == "SPARQL syntax error: error at 1:13: expected [_]"
+
+
+# ---------------------------------------------------------------- dated facts
+
+
+def test_validity_is_described_with_typed_literals(fixture_kg: KnowledgeGraph) -> None:
+    sparql = """
+    SELECT ?topic ?p ?o ?type ?from ?until ?fromType ?untilType WHERE {
+      GRAPH ?g { ?topic ?p ?o }
+      GRAPH <https://w3id.org/llmkg/id/graph/provenance> {
+        ?g foaf:primaryTopic ?topic .
+        OPTIONAL { ?g schema:validFrom ?from BIND(DATATYPE(?from) AS ?fromType) }
+        OPTIONAL { ?g schema:validThrough ?until BIND(DATATYPE(?until) AS ?untilType) }
+        FILTER(BOUND(?from) || BOUND(?until))
+      }
+    }"""
+    xsd = "http://www.w3.org/2001/XMLSchema#"
+    ns, id_ = "https://w3id.org/llmkg/ns#", "https://w3id.org/llmkg/id/"
+    assert [r[:3] + r[4:] for r in rows(fixture_kg, sparql)] == [
+        (
+            f"{id_}model/chat-7b",
+            f"{ns}licensedUnder",
+            f"{id_}license/apache-2.0",
+            "2024-02",
+            "2024-05",
+            f"{xsd}gYearMonth",
+            f"{xsd}gYearMonth",
+        ),
+        (
+            f"{id_}model/chat-7b",
+            f"{ns}licensedUnder",
+            f"{id_}license/mit",
+            "2024-06-01",
+            "",
+            f"{xsd}date",
+            "",
+        ),
+        (
+            f"{id_}project/alpha",
+            f"{ns}computeFrom",
+            f"{id_}compute-partnership/jz-alpha",
+            "2023-06",
+            "2024",
+            f"{xsd}gYearMonth",
+            f"{xsd}gYear",
+        ),
+        (
+            f"{id_}project/alpha",
+            f"{ns}governanceModel",
+            f"{id_}governance-model/single-company",
+            "2023",
+            "",
+            f"{xsd}gYear",
+            "",
+        ),
+    ]
+
+
+def test_validity_is_part_of_the_fact_graph_key(fixture_kg: KnowledgeGraph) -> None:
+    x = entity("model", "x")
+    undated = Qualifiers("https://example.org/a", "paper", "pre-training", "n")
+    key = "\x1f".join(["https://example.org/a", "paper", "pre-training", "n"])
+    digest = hashlib.sha256(key.encode("utf-8")).hexdigest()[:12]
+    # an undated fact keeps the fact graph it had before facts could be dated
+    assert undated.graph(x).value == f"https://w3id.org/llmkg/id/fact/model/x/{digest}"
+    dated = {
+        Qualifiers("https://example.org/a", "paper", "pre-training", "n", *validity).graph(x)
+        for validity in [("2024", None), (None, "2024"), ("2024", "2025"), ("2024-01", None)]
+    }
+    assert len(dated | {undated.graph(x)}) == 5
+    # Chat 7B's Apache licence has the record's source and confidence, but dates of its own
+    assert rows(
+        fixture_kg,
+        """SELECT ?same WHERE { GRAPH ?dated { model:chat-7b llmkg:licensedUnder license:apache-2.0 }
+          GRAPH ?undated { model:chat-7b llmkg:developedBy organization:acme }
+          ?dated prov:wasDerivedFrom ?source . ?undated prov:wasDerivedFrom ?source .
+          BIND(?dated = ?undated AS ?same) }""",
+    ) == [("false",)]
+
+
+def test_undated_facts_have_no_validity(fixture_kg: KnowledgeGraph) -> None:
+    sparql = """
+    SELECT (COUNT(DISTINCT ?g) AS ?dated) (COUNT(DISTINCT ?all) AS ?graphs) WHERE {
+      { ?g schema:validFrom|schema:validThrough ?d } UNION { ?all a llmkg:FactGraph }
+    }"""
+    assert rows(fixture_kg, sparql) == [("4", "20")]  # 4 dated fact graphs of 20

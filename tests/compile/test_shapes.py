@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pyoxigraph as ox
 import pytest
+from rdflib.namespace import FOAF, SDO, XSD
 
 from kg.compile.rdf import PROVENANCE_GRAPH, Qualifiers, entity, iri, provenance_quads
 from kg.compile.shapes import check_shapes
@@ -88,3 +89,34 @@ def test_openness_judgement_without_dimension_violates_its_shape(
         "Every openness judgement is about exactly one openness dimension or MOF component"
         in caught.value.report
     )
+
+
+@pytest.mark.parametrize(
+    ("values", "message"),
+    [
+        (
+            [ox.Literal("June 2024")],
+            "A fact graph is valid from at most one date, an xsd:gYear, xsd:gYearMonth or xsd:date",
+        ),
+        (
+            [
+                ox.Literal("2024", datatype=iri(XSD.gYear)),
+                ox.Literal("2025", datatype=iri(XSD.gYear)),
+            ],
+            "A fact graph is valid from at most one date, an xsd:gYear, xsd:gYearMonth or xsd:date",
+        ),
+    ],
+    ids=["untyped-date", "two-starts"],
+)
+def test_validity_must_be_one_typed_date(
+    fixture_kg: KnowledgeGraph, values: list[ox.Literal], message: str
+) -> None:
+    store = copy_of(fixture_kg)
+    topic = entity("model", "chat-7b")
+    graph = next(iter(store.quads_for_pattern(None, iri(FOAF.primaryTopic), topic))).subject
+    for value in values:
+        store.add(ox.Quad(graph, iri(SDO.validFrom), value, PROVENANCE_GRAPH))
+    with pytest.raises(ShapeError) as caught:
+        check_shapes(store, SHAPES)
+    assert caught.value.violations == 1
+    assert message in caught.value.report

@@ -61,6 +61,7 @@ def test_projection_has_every_record_and_only_entity_links(fixture_nx: nx.MultiD
             ("model/base-7b", "project/alpha", "part_of_project"),
             ("model/chat-7b", "benchmark/bench", "evaluated_on"),
             ("model/chat-7b", "license/apache-2.0", "licensed_under"),
+            ("model/chat-7b", "license/mit", "licensed_under"),  # dated: every period shows
             ("model/chat-7b", "model/base-7b", "fine_tuned_from"),
             ("model/chat-7b", ACME, "developed_by"),
             ("model/chat-7b", "project/alpha", "part_of_project"),

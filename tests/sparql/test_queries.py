@@ -7,7 +7,7 @@ import pytest
 from kg.graph import KnowledgeGraph
 from kg.pipeline import build
 from kg.settings import Settings
-from tests.solutions import QUERIES, run
+from tests.solutions import QUERIES, run, select
 
 
 @pytest.fixture(scope="session")
@@ -21,7 +21,7 @@ def pick(rows: list[dict[str, str]], *columns: str) -> set[tuple[str, ...]]:
 
 def test_one_commented_query_per_competency_question() -> None:
     files = sorted(QUERIES.glob("cq*.rq"))
-    assert [f.name[:4] for f in files] == [f"cq{n:02d}" for n in range(1, 13)]
+    assert [f.name[:4] for f in files] == [f"cq{n:02d}" for n in range(1, 14)]
     for f in files:
         assert f.read_text(encoding="utf-8").startswith(f"# CQ{int(f.name[2:4])}: "), f.name
 
@@ -194,3 +194,63 @@ def test_cq12_finds_a_license_change(fixture_kg: KnowledgeGraph) -> None:
             "baseLicense": "Apache License 2.0",
         }
     ]
+
+
+def as_of(kg: KnowledgeGraph, day: str) -> list[tuple[str, str, str, str]]:
+    """cq13 asked for ``day`` instead of its own date, as (artifact, license, from, until)."""
+    text = (QUERIES / "cq13-as-of-date.rq").read_text(encoding="utf-8")
+    assert text.count('"2024-06-01"^^xsd:date') == 1
+    rows = select(kg, text.replace('"2024-06-01"^^xsd:date', f'"{day}"'))
+    return [(r["artifact"], r["license"], r["validFrom"], r["validUntil"]) for r in rows]
+
+
+UNDATED = [
+    ("Base 7B", "Apache License 2.0", "", ""),
+    ("Community 7B", "MIT License", "", ""),
+    ("Open Corpus", "Apache License 2.0", "", ""),
+]
+
+
+@pytest.mark.parametrize(
+    ("day", "chat"),
+    [
+        ("2024-01-31", []),  # before Apache's validity (2024-02 to 2024-05)
+        ("2024-02-01", [("Chat 7B", "Apache License 2.0", "2024-02", "2024-05")]),
+        ("2024-05-31", [("Chat 7B", "Apache License 2.0", "2024-02", "2024-05")]),
+        ("2024-06-01", [("Chat 7B", "MIT License", "2024-06-01", "")]),  # after: MIT from then
+        ("2031-01-01", [("Chat 7B", "MIT License", "2024-06-01", "")]),
+        ("2024-05", [("Chat 7B", "Apache License 2.0", "2024-02", "2024-05")]),
+        (
+            "2024",  # a year: what held at any time in it
+            [
+                ("Chat 7B", "Apache License 2.0", "2024-02", "2024-05"),
+                ("Chat 7B", "MIT License", "2024-06-01", ""),
+            ],
+        ),
+    ],
+    ids=["before", "first-day", "last-day", "after", "long-after", "a-month", "a-year"],
+)
+def test_cq13_licenses_as_of_a_date(
+    fixture_kg: KnowledgeGraph, day: str, chat: list[tuple[str, str, str, str]]
+) -> None:
+    assert as_of(fixture_kg, day) == sorted(UNDATED + chat)
+
+
+def test_cq13_as_written_asks_for_1_june_2024(fixture_kg: KnowledgeGraph) -> None:
+    assert [
+        (r["artifact"], r["license"], r["source"])
+        for r in run(fixture_kg, "cq13-as-of-date.rq")
+        if r["artifact"] == "Chat 7B"
+    ] == [("Chat 7B", "MIT License", "https://example.org/chat-7b/license-change")]
+
+
+def test_cq13_dolma_is_odc_by_from_15_april_2024(real_kg: KnowledgeGraph) -> None:
+    def dolma(day: str) -> list[tuple[str, str, str, str]]:
+        return [r for r in as_of(real_kg, day) if r[0] == "Dolma"]
+
+    assert dolma("2024-04-14") == []  # its ImpACT license has no record
+    assert dolma("2024-04-15") == [
+        ("Dolma", "Open Data Commons Attribution License v1.0", "2024-04-15", "")
+    ]
+    undated = {r for r in as_of(real_kg, "2024-04-14") if r[2:] == ("", "")}
+    assert undated == {r for r in as_of(real_kg, "1999") if r[2:] == ("", "")}

@@ -65,6 +65,8 @@ REST = [
     "/entities/model/chat-7b/links",
     "/entities/model/chat-7b/links?direction=in&relation=derived_from",
     "/entities/project/alpha/links?phase=pre-training",
+    "/entities/model/chat-7b?as_of=2024-03",
+    "/entities/project/alpha/links?as_of=2025",
     "/projects",
     "/projects?governance_model=single-company&region=europe",
     "/artifacts",
@@ -185,7 +187,7 @@ def test_service_description_and_readiness(base_url: str, remote_url: str) -> No
         "busy": 0,
         "waiting": 0,
         "lanes": {"general": {"workers": 2, "busy": 0}, "fast": idle, "penalty": idle},
-        "quads": 2470,
+        "quads": 2501,
     }
 
 
@@ -236,7 +238,7 @@ def test_remote_store_reads_like_a_store(fixture_settings: Settings, server: Ser
     local = open_read_only(ensure_store(fixture_settings).path)
     remote = RemoteStore(Endpoint(query_url=server.query))
     try:
-        assert len(remote) == len(local) == 2470
+        assert len(remote) == len(local) == 2501
         assert sorted(map(str, remote.named_graphs())) == sorted(map(str, local.named_graphs()))
         assert set(remote) == set(local)
         assert repr(remote) == f"<RemoteStore {server.query}>"

@@ -86,7 +86,7 @@ def test_publishing_twice_leaves_the_same_data(
         assert stale in set(remote)
         for _ in range(2):
             published = publish(local, endpoint, via=via, batch=500, prune=True)  # type: ignore[arg-type]
-            assert (published.quads, published.graphs) == (2470, 20)
+            assert (published.quads, published.graphs) == (2501, 22)
             assert ours(remote) == ours(local)
     finally:
         remote.close()
