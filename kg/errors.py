@@ -208,6 +208,13 @@ class ReleaseError(KGError):
     status = 409
 
 
+class DumpError(KGError):
+    """An N-Quads dump that is not as ``kg build`` writes it (not sorted, not N-Quads)."""
+
+    title = "Unreadable dump"
+    status = 500
+
+
 class ReportError(KGError):
     """The report could not be written where it was asked for."""
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from kg.cli import graph, imports, release, serve
+from kg.cli import diff, graph, imports, release, serve
 
 FOLDERS = {
     "data_dir": "curated records (default: ./data)",
@@ -55,5 +55,6 @@ for _command in (
     imports.import_,
     release.release,
     release.releases,
+    diff.diff,
 ):
     main.add_command(_command)
