@@ -9,13 +9,13 @@ one completes.
 
 from __future__ import annotations
 
-import importlib
 import os
 import secrets
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from kg.errors import WriteError
+from kg.release.diff import diff_dumps, summary
 from kg.versions import fsync_dir
 
 if TYPE_CHECKING:
@@ -40,8 +40,7 @@ def changes_since(previous: Release | None, dump: Path) -> str:
     against ``previous``, or :data:`FIRST` when it is the first release."""
     if previous is None:
         return FIRST
-    engine: Any = importlib.import_module("kg.release.diff")  # imported when needed
-    text = str(engine.summary(engine.diff_dumps(previous.dump, dump))).strip()
+    text = summary(diff_dumps(previous.dump, dump)).strip()
     return f"Changes since {previous.version}:\n\n{text}\n"
 
 

@@ -16,6 +16,7 @@ from kg.errors import NotFoundError, ParameterError, ReleaseError, WriteError
 from kg.pipeline import build
 from kg.release import snapshot
 from kg.release.changelog import FIRST, HEADER
+from kg.release.diff import diff_dumps, summary
 from kg.release.snapshot import (
     dump_of,
     list_releases,
@@ -258,12 +259,11 @@ def test_a_folder_in_the_way_is_not_replaced(fresh: Settings) -> None:
 
 
 def test_next_release_diffs_against_the_latest(fresh: Settings) -> None:
-    diff = pytest.importorskip("kg.release.diff")  # the diff engine (kg/release/diff.py)
     first = make_release(fresh, "2026.11")
     model = fresh.data_dir / "models" / "chat-7b.yaml"
     model.write_text(model.read_text("utf-8").replace("name: ", "name: Renamed ", 1), "utf-8")
     second = make_release(fresh, "2026.12")
-    expected = diff.summary(diff.diff_dumps(first.dump, second.dump)).strip()
+    expected = summary(diff_dumps(first.dump, second.dump)).strip()
     changes = (second.path / "changes.md").read_text("utf-8")
     assert changes == f"Changes since 2026.11:\n\n{expected}\n"
     assert second.sha256 != first.sha256
