@@ -15,6 +15,9 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+import pyoxigraph as ox
+
+from kg.store.remote import Endpoint, RemoteStore
 from tests.server import running
 
 OXIGRAPH = shutil.which("oxigraph", path=str(Path(sys.executable).parent)) or shutil.which(
@@ -100,3 +103,12 @@ def virtuoso(directory: Path) -> Iterator[Server]:
     with running(start, directory / "server.log", ports=2, cwd=directory) as (http_port, _):
         base = f"http://127.0.0.1:{http_port}"
         yield Server(f"{base}/sparql", f"{base}/sparql-auth", f"{base}/sparql-graph-crud-auth")
+
+
+def quads_of(server: Server) -> set[ox.Quad]:
+    """Every quad the server holds, read over the SPARQL protocol."""
+    store = RemoteStore(Endpoint(query_url=server.query))
+    try:
+        return set(store)
+    finally:
+        store.close()

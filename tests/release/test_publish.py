@@ -14,9 +14,9 @@ from kg.cli import main
 from kg.errors import NotFoundError, ReleaseError
 from kg.release.publish import publish_release, release_graph
 from kg.store.publish import publish
-from kg.store.remote import Endpoint, RemoteStore
+from kg.store.remote import Endpoint
 from tests.release.conftest import Made
-from tests.triplestores import Server, oxigraph
+from tests.triplestores import Server, oxigraph, quads_of
 
 RELEASE = "https://w3id.org/llmkg/release/2026.11"
 DCTERMS = "http://purl.org/dc/terms/"
@@ -26,14 +26,6 @@ DCTERMS = "http://purl.org/dc/terms/"
 def server(tmp_path: Path) -> Iterator[Server]:
     with oxigraph(tmp_path) as running:
         yield running
-
-
-def quads_of(server: Server) -> set[ox.Quad]:
-    store = RemoteStore(Endpoint(query_url=server.query))
-    try:
-        return set(store)
-    finally:
-        store.close()
 
 
 def live_store(made: Made) -> ox.Store:

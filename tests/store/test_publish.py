@@ -17,8 +17,8 @@ from kg.errors import PublishError
 from kg.settings import Settings
 from kg.store.local import ensure_store, open_read_only
 from kg.store.publish import Part, parts, publish, requests_of, update_text
-from kg.store.remote import Endpoint, RemoteStore
-from tests.triplestores import Server, oxigraph
+from kg.store.remote import Endpoint
+from tests.triplestores import Server, oxigraph, quads_of
 
 
 @pytest.fixture(scope="module")
@@ -31,14 +31,6 @@ def local(fixture_settings: Settings) -> ox.Store:
 def server(tmp_path: Path) -> Iterator[Server]:
     with oxigraph(tmp_path) as running:
         yield running
-
-
-def quads_of(server: Server) -> set[ox.Quad]:
-    store = RemoteStore(Endpoint(query_url=server.query))
-    try:
-        return set(store)
-    finally:
-        store.close()
 
 
 @pytest.mark.parametrize(
