@@ -18,6 +18,7 @@ from kg.errors import (
     QueryError,
     UnsupportedMediaTypeError,
 )
+from kg.release.listing import serving_release
 from kg.sparql.dataset import Dataset
 from kg.sparql.protocol import (
     FORMAT_PARAMETERS,
@@ -96,7 +97,8 @@ async def _run(
     endpoint = str(request.url.replace(query=""))
     if sparql is None:
         quads = state.warm.result().quads if state.warm.done() else None
-        answer = describe_service(endpoint, quads, accept=accept)
+        version = serving_release(state.settings, quads) if quads is not None else None
+        answer = describe_service(endpoint, quads, version=version, accept=accept)
     else:
         answer = await run_query(request, state, sparql, dataset, accept, formats, endpoint)
     headers = {"Vary": "Accept", **answer.headers}

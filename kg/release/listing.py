@@ -13,6 +13,7 @@ from pathlib import Path
 
 from pydantic import BaseModel, Field
 
+from kg.errors import ReleaseError
 from kg.release.snapshot import Release, file_sha256, list_releases
 from kg.settings import Settings
 
@@ -81,3 +82,12 @@ def release_summaries(settings: Settings, served_quads: int) -> list[ReleaseSumm
         )
         for r in reversed(list_releases(settings))
     ]
+
+
+def serving_release(settings: Settings, served_quads: int) -> str | None:
+    """The version of the release the served graph (of ``served_quads`` quads) is, if any."""
+    try:
+        summaries = release_summaries(settings, served_quads)
+    except ReleaseError:  # a damaged release.json: /releases says so; the graph is still served
+        return None
+    return next((r.version for r in summaries if r.serving), None)

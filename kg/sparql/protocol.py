@@ -329,16 +329,20 @@ def _with_charset(media: str) -> str:
 
 SD = "http://www.w3.org/ns/sparql-service-description#"
 FORMATS = "http://www.w3.org/ns/formats/"
+OWL = "http://www.w3.org/2002/07/owl#"
 SERVICE_FORMATS = (
     "SPARQL_Results_JSON", "SPARQL_Results_XML", "SPARQL_Results_CSV", "SPARQL_Results_TSV",
     "Turtle", "N-Triples", "JSON-LD", "RDF_XML",
 )  # fmt: skip
 
 
-def service_description(endpoint: str, quads: int | None = None) -> list[ox.Triple]:
+def service_description(
+    endpoint: str, quads: int | None = None, version: str | None = None
+) -> list[ox.Triple]:
     """A SPARQL 1.1 Service Description of the endpoint at ``endpoint`` (no blank nodes).
 
-    ``quads``, when known, is the size of the default graph (void:triples).
+    ``quads``, when known, is the size of the default graph (void:triples); ``version`` is the
+    release the served graph is (``owl:versionInfo`` of the dataset), if it is one.
     """
     rdf_type = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
     service, dataset, default = (
@@ -362,6 +366,8 @@ def service_description(endpoint: str, quads: int | None = None) -> list[ox.Trip
         triples.append(
             ox.Triple(default, ox.NamedNode("http://rdfs.org/ns/void#triples"), ox.Literal(quads))
         )
+    if version is not None:
+        triples.append(ox.Triple(dataset, ox.NamedNode(OWL + "versionInfo"), ox.Literal(version)))
     triples += [
         ox.Triple(service, sd("resultFormat"), ox.NamedNode(FORMATS + f)) for f in SERVICE_FORMATS
     ]
@@ -369,14 +375,14 @@ def service_description(endpoint: str, quads: int | None = None) -> list[ox.Trip
 
 
 def describe_service(
-    endpoint: str, quads: int | None = None, *, accept: str | None = None
+    endpoint: str,
+    quads: int | None = None,
+    *,
+    version: str | None = None,
+    accept: str | None = None,
 ) -> Answer:
     """The service description, serialized as negotiated (Turtle by default)."""
     media = negotiate(accept, list(GRAPH_TYPES))
-    body = (
-        ox.serialize(
-            service_description(endpoint, quads), format=GRAPH_TYPES[media], prefixes={"sd": SD}
-        )
-        or b""
-    )
+    triples = service_description(endpoint, quads, version)
+    body = ox.serialize(triples, format=GRAPH_TYPES[media], prefixes={"sd": SD}) or b""
     return Answer(body, _with_charset(media))

@@ -59,6 +59,16 @@ def test_releases_newest_first_and_the_one_served(made: Made, base_url: str) -> 
         other.path.rmdir()
 
 
+def test_the_service_description_says_which_release_is_served(made: Made, base_url: str) -> None:
+    turtle = httpx.get(f"{base_url}/sparql", headers={"Accept": "application/n-triples"}).text
+    version = "<http://www.w3.org/2002/07/owl#versionInfo>"
+    assert f'<{base_url}/sparql#dataset> {version} "2026.11" .' in turtle.splitlines()
+    settings = made.settings.model_copy(update={"releases_dir": made.settings.releases_dir / "x"})
+    with serving(create_app(settings)) as other:  # no release: nothing said
+        described = httpx.get(f"{other}/sparql", headers={"Accept": "application/n-triples"})
+    assert version not in described.text
+
+
 def test_releases_is_in_the_openapi_document_under_its_tag(base_url: str) -> None:
     operation = httpx.get(f"{base_url}/openapi.json").json()["paths"]["/releases"]["get"]
     assert operation["tags"] == ["releases"]
