@@ -15,7 +15,7 @@ import json
 import logging
 from dataclasses import dataclass
 from http import HTTPStatus
-from typing import Any
+from typing import Any, ClassVar
 
 import uvicorn
 from uvicorn.protocols.http.httptools_impl import STATUS_LINE, HttpToolsProtocol
@@ -51,15 +51,17 @@ class _RefusedError(Exception):
 
 
 class LimitedHttpTools(HttpToolsProtocol):
-    """uvicorn's httptools protocol, with ``limits`` on the request line and headers."""
+    """uvicorn's httptools protocol, with ``limits`` on the request line and headers (set by
+    :func:`limited_protocol`, from the settings)."""
 
-    limits = HeadLimits(163_840, 32_768, 100, 10.0)
+    limits: ClassVar[HeadLimits]
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._in_head = False
         self._head_bytes = 0
         self._headers = 0
+        self._header_bytes = 0
         self._refused = False
         self._slow: asyncio.TimerHandle | None = None
 
@@ -82,7 +84,7 @@ class LimitedHttpTools(HttpToolsProtocol):
 
     def on_message_begin(self) -> None:
         super().on_message_begin()
-        self._in_head, self._head_bytes, self._headers = True, 0, 0
+        self._in_head, self._head_bytes, self._headers, self._header_bytes = True, 0, 0, 0
         if self._slow is None:
             self._slow = self.loop.call_later(self.limits.timeout, self._too_slow)
 
@@ -95,8 +97,8 @@ class LimitedHttpTools(HttpToolsProtocol):
     def on_header(self, name: bytes, value: bytes) -> None:
         super().on_header(name, value)
         self._headers += 1
-        size = sum(len(n) + len(v) + 4 for n, v in self.headers)
-        if self._headers > self.limits.headers or size > self.limits.header_bytes:
+        self._header_bytes += len(name) + len(value) + 4  # ": " and CRLF
+        if self._headers > self.limits.headers or self._header_bytes > self.limits.header_bytes:
             self._refuse(431, self._header_detail())
             raise _RefusedError
 

@@ -18,7 +18,7 @@ from fastapi import APIRouter, Query, Request, Response
 from starlette.concurrency import run_in_threadpool
 
 from api.deps import State
-from kg.errors import DumpError, NotAcceptableError, NotFoundError
+from kg.errors import DumpError, NotAcceptableError, NotFoundError, OverloadedError
 from kg.release.diff import FORMATS, Diff, Format, diff_dumps, render
 from kg.release.listing import build_sha256
 from kg.release.snapshot import BUILD, dump_of, list_releases
@@ -33,20 +33,42 @@ TYPES = {fmt: media for media, fmt in MEDIA.items()}
 
 
 class DiffCache:
-    """The last ``size`` diffs computed, by the SHA-256 of their two dumps."""
+    """The last ``size`` diffs computed, by the SHA-256 of their two dumps. One diff is
+    computed at a time (seconds and a few hundred MB at ten million quads): a request that
+    would compute another waits at most ``wait`` seconds, then gets a 503."""
 
-    def __init__(self, size: int) -> None:
+    def __init__(self, size: int, wait: float = 2.0) -> None:
         self.size = size
+        self.wait = wait
         self._diffs: OrderedDict[tuple[str, str], Diff] = OrderedDict()
         self._lock = threading.Lock()
+        self._computing = threading.Lock()
 
-    def get(self, key: tuple[str, str], compute: Callable[[], Diff]) -> Diff:
-        """The diff of ``key``: kept, or computed (outside the lock) and kept."""
+    def _kept(self, key: tuple[str, str]) -> Diff | None:
         with self._lock:
             if key in self._diffs:
                 self._diffs.move_to_end(key)
                 return self._diffs[key]
-        diff = compute()
+        return None
+
+    def get(self, key: tuple[str, str], compute: Callable[[], Diff]) -> Diff:
+        """The diff of ``key``: kept, or computed (outside the lock) and kept.
+
+        Raises
+        ------
+        OverloadedError
+            If another diff is being computed for longer than ``wait`` seconds.
+        """
+        kept = self._kept(key)
+        if kept is not None:
+            return kept
+        if not self._computing.acquire(timeout=self.wait):
+            raise OverloadedError("another diff is being computed; retry in a few seconds")
+        try:
+            kept = self._kept(key)  # computed by the request this one waited for
+            diff = compute() if kept is None else kept
+        finally:
+            self._computing.release()
         with self._lock:
             self._diffs[key] = diff
             self._diffs.move_to_end(key)
@@ -116,6 +138,7 @@ FormatQuery = Annotated[
             "content": {"text/html": {}, "text/markdown": {}},
         },
         404: {"description": "No such release (the problem names the releases there are)"},
+        503: {"description": "Another diff is being computed; retry after Retry-After seconds"},
     },
 )
 async def release_diff(

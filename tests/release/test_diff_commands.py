@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import shutil
+import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
@@ -19,6 +20,7 @@ from api.main import create_app
 from api.routes import diffs
 from kg.cli import main
 from kg.compile.dumps import write_build
+from kg.errors import OverloadedError
 from kg.pipeline import Build
 from kg.release.changes import DiffCounts
 from kg.release.diff import Diff, diff_dumps, render
@@ -218,6 +220,29 @@ def test_the_cache_keeps_the_last_diffs() -> None:
     for key in (("a", "b"), ("c", "d"), ("a", "b"), ("e", "f")):
         cache.get(key, lambda: empty)
     assert list(cache.keys()) == [("a", "b"), ("e", "f")]
+
+
+def test_one_diff_is_computed_at_a_time_and_a_second_waits_then_gets_503() -> None:
+    cache = diffs.DiffCache(2, wait=0.05)
+    empty = Diff(old="", new="", counts=DiffCounts(), kinds={}, projects=[])
+    started, release = threading.Event(), threading.Event()
+
+    def slow() -> Diff:
+        started.set()
+        release.wait(10)
+        return empty
+
+    first = threading.Thread(target=cache.get, args=(("a", "b"), slow))
+    first.start()
+    started.wait(10)
+    with pytest.raises(OverloadedError) as busy:
+        cache.get(("c", "d"), lambda: empty)
+    release.set()
+    first.join(10)
+    assert str(busy.value) == "another diff is being computed; retry in a few seconds"
+    assert busy.value.status == 503
+    assert cache.get(("c", "d"), lambda: empty) is empty  # free again
+    assert cache.keys() == [("a", "b"), ("c", "d")]
 
 
 def test_the_route_is_documented_under_releases(base_url: str) -> None:
