@@ -10,6 +10,7 @@ import click
 from kg.cli.common import reports_errors
 from kg.compile.dumps import building, write_build
 from kg.compile.load import load_records
+from kg.errors import Problem
 from kg.importers.aliases import load_aliases
 from kg.networks.projection import to_networkx
 from kg.pipeline import build as build_graph_from
@@ -24,10 +25,16 @@ from kg.sparql.results import format_result, render_table
 @click.command()
 @reports_errors
 def validate() -> None:
-    """Check every record in data/ and the alias table; print each problem as `path: field: message`."""
+    """Check every record in data/ and the alias table; print each problem as `path: field: message`.
+
+    Warnings (names that records of several kinds share) are printed too, and do not fail.
+    """
     settings = Settings()
-    records = load_records(settings.data_dir, load_vocabulary(settings.ontology_dir))
-    aliases = load_aliases(settings.data_dir / "aliases.yaml")
+    warnings: list[Problem] = []
+    records = load_records(settings.data_dir, load_vocabulary(settings.ontology_dir), warnings)
+    aliases = load_aliases(settings.data_dir / "aliases.yaml", records)
+    for warning in warnings:
+        click.echo(str(warning), err=True)
     click.echo(
         f"ok: {len(records)} records" + (f", {len(aliases)} aliases" if len(aliases) else "")
     )

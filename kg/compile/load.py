@@ -19,9 +19,10 @@ import networkx as nx
 import yaml
 from pydantic import BaseModel, ValidationError
 
+from kg.compile.names import shared_names
 from kg.errors import FieldError, FileTooLargeError, Problem, RecordError
 from kg.schema.fields import Target, Vocabulary
-from kg.schema.records import DIRECTORIES, KINDS, PublicationRecord, Record
+from kg.schema.records import DIRECTORIES, KINDS, FindingRecord, PublicationRecord, Record
 from kg.schema.vocabulary import Vocabularies
 
 logger = logging.getLogger(__name__)
@@ -94,7 +95,9 @@ def read_yaml(path: Path) -> Any:
         return yaml.load(stream, Loader=_Loader)  # noqa: S506 -- a SafeLoader subclass
 
 
-def load_records(data_dir: Path, vocabulary: Vocabularies) -> list[Record]:
+def load_records(
+    data_dir: Path, vocabulary: Vocabularies, warnings: list[Problem] | None = None
+) -> list[Record]:
     """Read, validate and cross-check every record under ``data_dir``.
 
     Parameters
@@ -104,6 +107,8 @@ def load_records(data_dir: Path, vocabulary: Vocabularies) -> list[Record]:
     vocabulary
         Concept codes of the ontology's vocabularies, for ``languages``, ``regions`` and
         ``country``.
+    warnings
+        Gets what is worth a curator's look but valid (a name records of several kinds share).
 
     Returns
     -------
@@ -132,6 +137,10 @@ def load_records(data_dir: Path, vocabulary: Vocabularies) -> list[Record]:
             continue
         records.append((shown, record))
     problems.extend(check_records(records, vocabulary, invalid))
+    shared, ambiguous = shared_names(records)
+    problems.extend(shared)
+    if warnings is not None:
+        warnings.extend(sorted(ambiguous))
     if problems:
         raise RecordError(problems)
     logger.info("loaded %d records from %s", len(records), data_dir)
@@ -335,6 +344,10 @@ def references(record: Record) -> Iterator[tuple[str, str, str]]:
         for i, about in enumerate(record.describes):
             kind, _, ref = about.id.partition("/")
             yield f"describes[{i}].id", kind, ref
+    if isinstance(record, FindingRecord):
+        for i, about in enumerate(record.about):
+            kind, _, ref = about.id.partition("/")
+            yield f"about[{i}].id", kind, ref
 
 
 def _codes(record: Record) -> Iterator[tuple[str, str, str]]:

@@ -9,7 +9,7 @@ reaches the same IRI (``stability-ai: [Stability AI, StabilityAI]``).
 from __future__ import annotations
 
 import difflib
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Annotated
 
@@ -20,6 +20,7 @@ from kg.compile.load import display_path, read_yaml
 from kg.errors import Problem, RecordError
 from kg.importers.names import name_key
 from kg.schema.fields import Slug
+from kg.schema.records import Record
 
 AliasName = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
 Aliases = dict[Slug, list[AliasName]]
@@ -69,14 +70,15 @@ class AliasTable(BaseModel):
         return sum(len(names) for section in SECTIONS for names in getattr(self, section).values())
 
 
-def load_aliases(path: Path) -> AliasTable:
-    """Read and check the alias table; an absent file is an empty table.
+def load_aliases(path: Path, records: Iterable[Record] = ()) -> AliasTable:
+    """Read and check the alias table against the curated ``records``; an absent file is empty.
 
     Raises
     ------
     RecordError
-        If the file is not valid YAML, has an unknown section or a bad id, or gives one name
-        to two ids of the same kind.
+        If the file is not valid YAML, has an unknown section or a bad id, lists no name or
+        one name twice for an id, gives one name to two ids of the same kind, or gives a
+        curated record a name it already has or another record's name.
     """
     if not path.exists():
         return AliasTable()
@@ -89,7 +91,7 @@ def load_aliases(path: Path) -> AliasTable:
         table = AliasTable.model_validate(raw or {})
     except ValidationError as exc:
         raise RecordError([_problem(shown, e) for e in exc.errors(include_url=False)]) from None
-    problems = _conflicts(shown, table)
+    problems = _conflicts(shown, table, records)
     if problems:
         raise RecordError(problems)
     return table
@@ -109,15 +111,42 @@ def _problem(shown: str, error: object) -> Problem:
     return Problem(shown, ".".join(loc) or "(table)", message)
 
 
-def _conflicts(shown: str, table: AliasTable) -> list[Problem]:
-    owner: dict[tuple[str, str], str] = {}
+def _conflicts(shown: str, table: AliasTable, records: Iterable[Record]) -> list[Problem]:
+    curated: dict[tuple[str, str], str] = {}
+    for record in records:
+        for name in (record.id, record.name, *record.aliases):
+            curated.setdefault((record.kind, _key(record.kind, name)), record.id)
+    owner = {(kind, _key(kind, id_)): id_ for kind, id_, name in table.entries() if name == id_}
     problems = []
-    for kind, id_, name in table.entries():
-        key = (kind, name_key(name, organization=kind == "organization"))
-        other = owner.setdefault(key, id_)
-        if other != id_:
-            section = next(s for s, k in SECTIONS.items() if k == kind)
-            problems.append(
-                Problem(shown, f"{section}.{id_}", f"{name!r} already names {kind} {other!r}")
-            )
+    for section, kind in SECTIONS.items():
+        for id_, names in getattr(table, section).items():
+            where, listed = f"{section}.{id_}", set()
+            if not names:
+                problems.append(Problem(shown, where, "lists no name: add one or remove the id"))
+            for name in names:
+                key = (kind, _key(kind, name))
+                other, named = owner.setdefault(key, id_), curated.get(key)
+                if other != id_:
+                    message = f"{name!r} already names {kind} {other!r}"
+                elif name in listed:
+                    message = f"{name!r} is listed twice"
+                elif named == id_:
+                    message = (
+                        f"{name!r} is already a name of the curated {kind} {id_!r}"
+                        " (its id, name or aliases): remove it here"
+                    )
+                elif named is not None:
+                    message = (
+                        f"{name!r} is a name of the curated {kind} {named!r}:"
+                        f" list it under {named!r}, or not at all"
+                    )
+                else:
+                    listed.add(name)
+                    continue
+                listed.add(name)
+                problems.append(Problem(shown, where, message))
     return problems
+
+
+def _key(kind: str, name: str) -> str:
+    return name_key(name, organization=kind == "organization")

@@ -85,7 +85,7 @@ def _import(
     name = catalogue.name
     snapshot = catalogue.snapshot(directory, commit)
     records, store = _graph(settings, without=name)
-    resolver = Resolver(records, load_aliases(settings.data_dir / "aliases.yaml"))
+    resolver = Resolver(records, load_aliases(settings.data_dir / "aliases.yaml", records))
     report = Report()
     facts = catalogue.read(snapshot, resolver, report)
     curated = {f"{r.kind}/{r.id}" for r in records}

@@ -12,8 +12,8 @@ from hypothesis import strategies as st
 from kg.errors import RecordError
 from kg.importers.aliases import AliasTable, load_aliases
 from kg.importers.names import name_key
-from kg.importers.resolve import Resolver
-from kg.schema.records import LicenseRecord, OrganizationRecord
+from kg.importers.resolve import Resolved, Resolver
+from kg.schema.records import LicenseRecord, ModelRecord, OrganizationRecord, ProjectRecord
 
 SLUG = re.compile(r"^[a-z0-9][a-z0-9.-]*$")
 SPELLINGS = st.text(alphabet="abcXYZ019 -_./", min_size=1, max_size=30)
@@ -80,7 +80,6 @@ def test_alias_table_names_new_and_curated_entities() -> None:
     assert (found.id, found.curated) == ("stability-ai", False)
     assert resolver.resolve("organization", ["Mistral AI"]).id == "mistralai"
     assert resolver.find(["license"], ["apache-2.0"]) is not None  # by SPDX id
-    assert resolver.osi_approved == {"apache-2.0"}
     assert resolver.find(["model"], ["Ai2"]) is None  # names resolve within a kind
 
 
@@ -106,7 +105,7 @@ def test_a_name_two_records_share_is_ambiguous() -> None:
         ),
         (
             "organizations:\n  ai2: [Stability AI]\n  stability-ai: [StabilityAI]\n",
-            "aliases.yaml: organizations.stability-ai: 'StabilityAI' already names organization 'ai2'",
+            "aliases.yaml: organizations.ai2: 'Stability AI' already names organization 'stability-ai'",
         ),
         ("models:\n  x: nope\n", "aliases.yaml: models.x: Input should be a valid list"),
         ("models: [unclosed\n", "aliases.yaml: (yaml): while parsing a flow sequence"),
@@ -121,6 +120,71 @@ def test_alias_table_problems(
     with pytest.raises(RecordError) as caught:
         load_aliases(tmp_path / "aliases.yaml")
     assert str(caught.value.problems[0]).startswith(expected)
+
+
+META = AI2.model_copy(update={"id": "meta", "name": "Meta", "aliases": []})
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "organizations:\n  ai2: []\n",
+            "organizations.ai2: lists no name: add one or remove the id",
+        ),
+        (
+            "organizations:\n  ai2: [AllenAI, AllenAI]\n",
+            "organizations.ai2: 'AllenAI' is listed twice",
+        ),
+        (
+            "organizations:\n  ai2: [AI 2]\n",
+            "organizations.ai2: 'AI 2' is already a name of the curated organization 'ai2'"
+            " (its id, name or aliases): remove it here",
+        ),
+        (
+            "organizations:\n  ai2: [Meta Platforms, Meta]\n",
+            "organizations.ai2: 'Meta' is a name of the curated organization 'meta':"
+            " list it under 'meta', or not at all",
+        ),
+    ],
+    ids=["no-name", "listed-twice", "own-name-again", "another-records-name"],
+)
+def test_alias_table_is_checked_against_the_records(
+    text: str, expected: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "aliases.yaml").write_text(text, encoding="utf-8")
+    with pytest.raises(RecordError) as caught:
+        load_aliases(tmp_path / "aliases.yaml", [AI2, META])
+    assert [str(p) for p in caught.value.problems] == [f"aliases.yaml: {expected}"]
+
+
+def test_a_name_of_several_kinds_resolves_by_kind() -> None:
+    project = ProjectRecord(
+        id="pythia",
+        name="Pythia",
+        source="https://github.com/EleutherAI/pythia",
+        confidence="public-record",
+        governance_model="non-profit-sponsored-grassroots",
+        developers=[{"id": "eleutherai"}],
+    )
+    model = ModelRecord(
+        id="pythia-suite",
+        name="Pythia Scaling Suite",
+        aliases=["Pythia"],
+        source="https://github.com/EleutherAI/pythia",
+        confidence="public-record",
+        developers=[{"id": "ai2"}],
+    )
+    resolver = Resolver([project, model], AliasTable())
+    assert (
+        resolver.resolve("model", ["Pythia"]).iri.value
+        == "https://w3id.org/llmkg/id/model/pythia-suite"
+    )
+    assert resolver.find(["project"], ["Pythia"]) == Resolved("project", "pythia", True)
+    assert resolver.find(["model", "project"], ["Pythia"]) == Resolved(
+        "model", "pythia-suite", True
+    )
 
 
 def test_no_alias_table_is_an_empty_one(tmp_path: Path) -> None:
