@@ -26,6 +26,7 @@ from kg.schema.records import (
     BenchmarkRecord,
     ComputePartnershipRecord,
     DatasetRecord,
+    FindingRecord,
     ForumRecord,
     FrameworkRecord,
     LeaderboardRecord,
@@ -60,6 +61,7 @@ CLASSES = {
     "forum": LLMKG.Forum,
     "publication": LLMKG.Publication,
     "license": LLMKG.License,
+    "finding": LLMKG.Finding,
 }
 
 
@@ -116,7 +118,8 @@ class _Facts:
     def __init__(self, record: Record) -> None:
         self.record = record
         self.subject = entity(record.kind, record.id)
-        self.default = Qualifiers(str(record.source), record.confidence)
+        note = record.note if isinstance(record, FindingRecord) else None
+        self.default = Qualifiers(str(record.source), record.confidence, note=note)
         self.quads: list[ox.Quad] = []
         self.graphs: dict[ox.NamedNode, Qualifiers] = {}
 
@@ -333,6 +336,16 @@ def add_license(f: _Facts, r: LicenseRecord) -> None:
     f.literal("osi_approved", LLMKG.osiApproved)
 
 
+def add_finding(f: _Facts, r: FindingRecord) -> None:
+    f.concepts("finding_type", LLMKG.findingType, "finding-type")
+    f.concepts("stakeholders", LLMKG.stakeholderGroup, "stakeholder-group")
+    f.concepts("domains", LLMKG.collaborationDomain, "collaboration-domain")
+    f.concepts("phases", LLMKG.aboutPhase, "lifecycle-phase")
+    for about in r.about:
+        kind, _, id_ = about.id.partition("/")
+        f.add(f.subject, LLMKG.about, entity(kind, id_), f.qualified(about))
+
+
 ADDERS: dict[type[Record], Callable[[_Facts, Any], None]] = {
     OrganizationRecord: add_organization,
     ProjectRecord: add_project,
@@ -345,6 +358,7 @@ ADDERS: dict[type[Record], Callable[[_Facts, Any], None]] = {
     ForumRecord: add_forum,
     PublicationRecord: add_publication,
     LicenseRecord: add_license,
+    FindingRecord: add_finding,
 }
 
 

@@ -103,9 +103,10 @@ def kind_of(node: str) -> str:
 def to_networkx(store: Store) -> nx.MultiDiGraph:
     """Project the entity-to-entity facts of ``store`` onto a typed MultiDiGraph.
 
-    Nodes are records, keyed ``"<kind>/<id>"``, with the attributes ``kind``, ``label``,
-    ``region`` (place codes: where an organization is based, or what a project or artifact
-    targets), ``organization_type`` and ``governance_model`` (None where they do not apply).
+    Nodes are records (findings aside), keyed ``"<kind>/<id>"``, with the attributes ``kind``,
+    ``label``, ``region`` (place codes: where an organization is based, or what a project or
+    artifact targets), ``organization_type`` and ``governance_model`` (None where they do not
+    apply).
     Edges are the predicates of :data:`RELATIONS`, keyed by their snake_case name, with
     the attributes ``relation``, ``phase``, ``source`` and ``confidence`` of the fact graph
     that states them. A fact stated in several fact graphs keeps its strongest confidence;
@@ -133,7 +134,8 @@ def to_networkx(store: Store) -> nx.MultiDiGraph:
     'big-tech'
     """
     G = nx.MultiDiGraph()
-    classes = " ".join(f"<{c}>" for c in CLASSES.values())
+    # Findings are statements of the paper, not actors or artifacts: they stay out of networks.
+    classes = " ".join(f"<{c}>" for kind, c in CLASSES.items() if kind != "finding")
     for e, label, type_, governance, region in _select(store, _NODES % classes, union=True):
         node = e.value.removeprefix(ID)
         G.add_node(

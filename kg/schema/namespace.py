@@ -19,10 +19,13 @@ class LLMKG(DefinedNamespace):
     ArtifactDomain: URIRef  # A domain of collaboration artifacts in the paper (v2): models, data, software, evaluation, compute, community engagement.
     Benchmark: URIRef  # A dataset or suite of tasks used to evaluate models.
     Catalogue: URIRef  # A public catalogue of AI models imported into the graph (the Open Source AI Index, the Model Openness Tool, os-ai-map), as one snapshot of its repository at one commit.
+    CollaborationDomain: URIRef  # A domain of collaboration whose on-ramps and challenges the paper maps (figures 1 to 5): model, data, software, evaluation, non-technical; and compute.
     ComputePartnership: URIRef  # Compute given by an actor to a project: a supercomputer allocation, cloud credits or a hardware partner.
     Confidence: URIRef  # How sure a curated fact is: stated in the paper, in a public record, or inferred by curators.
     Dataset: URIRef  # A dataset used to pre-train or post-train models.
     FactGraph: URIRef  # A named graph holding curated facts that share one source, one confidence, one note and, for links, one lifecycle phase, and, for dated facts, one period of validity. Its metadata lives in the provenance graph.
+    Finding: URIRef  # A finding of the paper as a source states it: a recommendation to stakeholder groups (or the short version of a group's recommendations), a collaboration pattern of a lifecycle phase, or an on-ramp to or a challenge of collaboration in a domain and phase. Its label is its text.
+    FindingType: URIRef  # What a finding is: recommendation, recommendation summary, collaboration pattern, on-ramp or challenge.
     Forum: URIRef  # A knowledge-sharing or discussion channel: a Discord server, a mailing list, a discussion board.
     Framework: URIRef  # Open source software for training, data processing, serving or evaluating models.
     GovernanceModel: URIRef  # One of the paper's five organizational models of open LLM projects.
@@ -43,6 +46,9 @@ class LLMKG(DefinedNamespace):
     Project: URIRef  # An open LLM project: an organized effort that develops and releases open models and the artifacts around them; the unit of study of the paper.
     Publication: URIRef  # A paper, technical report or article that describes projects or artifacts.
     Software: URIRef  # A software product or service as a catalogue lists it, open source or not; the curated data records open source software as frameworks instead.
+    StakeholderGroup: URIRef  # A group of actors the paper's recommendations address: AI researchers and developers, AI companies, policymakers, platform providers, foundations.
+    about: URIRef  # A project, artifact or organization a source ties a finding to.
+    aboutPhase: URIRef  # The lifecycle phase a finding is about (llmkg:lifecyclePhase is the phase of a fact graph's links instead).
     access: URIRef  # How the weights of a model can be obtained: open-weights, gated or api-only.
     activeParameterCount: URIRef  # Parameters active per token, for mixture-of-experts models.
     artifactDomain: URIRef  # The artifact domain of the paper an artifact class belongs to.
@@ -53,6 +59,7 @@ class LLMKG(DefinedNamespace):
     basedIn: URIRef  # The country or region an organization is based in.
     builtWith: URIRef  # Software used to build, train or evaluate a project, model, leaderboard or framework.
     catalogueOrganizationType: URIRef  # What kind of organization a catalogue says an actor is, in the catalogue's own words (os-ai-map: company, lab, foundation...).
+    collaborationDomain: URIRef  # The domain of collaboration an on-ramp, challenge or pattern belongs to.
     commit: URIRef  # The git commit of the catalogue repository a snapshot was imported from.
     componentLicense: URIRef  # The license a MOF component is released under, resolved as the Model Openness Tool does: the component's own license, else the release's license for the component's content type, else its distribution license.
     computeFrom: URIRef  # A compute partnership a project or model received compute from.
@@ -68,6 +75,7 @@ class LLMKG(DefinedNamespace):
     evaluatedOn: URIRef  # A benchmark a model was evaluated on.
     evidence: URIRef  # A link the catalogue gives as evidence for a judgement or an assessment.
     facility: URIRef  # The machine or service of a compute partnership, e.g. Jean Zay.
+    findingType: URIRef  # What a finding is: a recommendation, a recommendation summary, a collaboration pattern, an on-ramp or a challenge.
     fineTunedFrom: URIRef  # A model fine-tuned (supervised, instruction or preference tuning) from a base model.
     fundedBy: URIRef  # An organization that funds a project or artifact.
     governanceModel: URIRef  # The organizational model a project follows.
@@ -104,6 +112,7 @@ class LLMKG(DefinedNamespace):
     resources: URIRef  # What a compute partnership gave, as its source states it.
     size: URIRef  # Size of a dataset as its source states it, e.g. 825 GiB.
     spdxId: URIRef  # The SPDX identifier of a license.
+    stakeholderGroup: URIRef  # A stakeholder group a recommendation is addressed to.
     studies: URIRef  # A project a study (such as arXiv 2509.25397) includes in its sample.
     targetsLanguage: URIRef  # A language a project serves or an artifact covers.
     targetsRegion: URIRef  # A country or region a project serves or an artifact is made for.

@@ -48,11 +48,15 @@ from kg.schema.fields import (
 from kg.schema.terms import (
     Access,
     ArtifactKind,
+    CollaborationDomain,
     Confidence,
+    FindingType,
     GovernanceModel,
     LicenseType,
     OrganizationType,
+    Phase,
     Platform,
+    StakeholderGroup,
 )
 
 
@@ -283,6 +287,62 @@ class LicenseRecord(Record):
     osi_approved: bool | None = Field(None, description="Approved by the Open Source Initiative")
 
 
+class FindingLink(PublicationLink):
+    """What a finding is about: ``kind/id`` of a project, artifact or organization."""
+
+
+RECOMMENDATIONS = ("recommendation", "recommendation-summary")
+"""Finding types addressed to stakeholder groups."""
+
+
+class FindingRecord(Record):
+    """A finding of the paper, as a source states it: a recommendation to stakeholder groups,
+    the short version of a group's recommendations, a collaboration pattern of a lifecycle
+    phase, or an on-ramp to or a challenge of collaboration in a domain and phase. Its
+    ``name`` is its text, as the source words it."""
+
+    kind: ClassVar[str] = "finding"
+    directory: ClassVar[str] = "findings"
+
+    name: str = Field(
+        min_length=1, description="The finding's text, as its source words it (rdfs:label)"
+    )
+    finding_type: FindingType = Field(
+        description="recommendation, recommendation-summary, collaboration-pattern, on-ramp or"
+        " challenge"
+    )
+    stakeholders: list[StakeholderGroup] = Field(
+        default_factory=list,
+        description="Stakeholder groups a recommendation is addressed to; required for"
+        " recommendations and their summaries",
+    )
+    domains: list[CollaborationDomain] = Field(
+        default_factory=list,
+        description="Collaboration domains it belongs to (model, data, software, evaluation,"
+        " non-technical, compute), where the source says",
+    )
+    phases: list[Phase] = Field(
+        default_factory=list, description="Lifecycle phases it is about, where the source says"
+    )
+    about: list[FindingLink] = Field(
+        default_factory=list,
+        description="Projects, artifacts or organizations a source ties it to, as kind/id",
+    )
+    note: str | None = Field(
+        None,
+        description="Quote, context or reasoning for every fact of the record without a"
+        " provenance entry of its own ('Secondary source: ...' for one)",
+    )
+
+    @model_validator(mode="after")
+    def _finding_is_placed(self) -> FindingRecord:
+        if self.finding_type in RECOMMENDATIONS and not self.stakeholders:
+            raise FieldError("stakeholders", f"at least one is required for a {self.finding_type}")
+        if self.finding_type not in RECOMMENDATIONS and not (self.domains or self.phases):
+            raise FieldError("domains", f"a {self.finding_type} needs a domain or a phase (phases)")
+        return self
+
+
 RECORD_TYPES: tuple[type[Record], ...] = (
     OrganizationRecord,
     ProjectRecord,
@@ -295,6 +355,7 @@ RECORD_TYPES: tuple[type[Record], ...] = (
     ForumRecord,
     PublicationRecord,
     LicenseRecord,
+    FindingRecord,
 )
 KINDS: dict[str, type[Record]] = {t.kind: t for t in RECORD_TYPES}
 DIRECTORIES: dict[str, type[Record]] = {t.directory: t for t in RECORD_TYPES}
@@ -304,7 +365,7 @@ LINK_TYPES = (Link, MotivationClaim, PublicationLink)
 
 def plain_fields(record_type: type[Record]) -> set[str]:
     """Names of fields that hold values rather than links (``provenance`` may name these)."""
-    skip = {"id", "source", "confidence", "provenance"}
+    skip = {"id", "source", "confidence", "provenance", "note"}
     return {
         name
         for name, info in record_type.model_fields.items()

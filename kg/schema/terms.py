@@ -44,6 +44,16 @@ OrganizationType = Literal[
     "public-body",
     "funder",
 ]
+StakeholderGroup = Literal[
+    "researchers-and-developers", "companies", "policymakers", "platform-providers", "foundations"
+]
+"""Who the paper's recommendations are addressed to."""
+CollaborationDomain = Literal["model", "data", "software", "evaluation", "non-technical", "compute"]
+"""Domains of collaboration that on-ramps and challenges belong to (the paper's figures 1-5)."""
+FindingType = Literal[
+    "recommendation", "recommendation-summary", "collaboration-pattern", "on-ramp", "challenge"
+]
+"""What a finding of the paper is."""
 DerivationKind = Literal[
     "fine-tune", "continued-pretraining", "merge", "distillation", "quantization"
 ]

@@ -30,6 +30,9 @@ SCHEMES = (
     "openness-level",
     "mof-component",
     "mof-class",
+    "stakeholder-group",
+    "collaboration-domain",
+    "finding-type",
 )
 
 

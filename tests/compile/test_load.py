@@ -265,5 +265,5 @@ def test_every_problem_is_reported_at_once(data_copy: Path) -> None:
         "data/datasets/other.yaml: source: Input should be a valid URL, relative URL without a base",
         "data/models/broken-7b.yaml: develpers: unknown field (did you mean 'developers'?)",
         "data/models/notes.txt: (file): not a record: records are <id>.yaml files",
-        "data/modles: (directory): not a record directory (did you mean 'models'?); record directories: benchmarks, compute-partnerships, datasets, forums, frameworks, leaderboards, licenses, models, organizations, projects, publications",
+        "data/modles: (directory): not a record directory (did you mean 'models'?); record directories: benchmarks, compute-partnerships, datasets, findings, forums, frameworks, leaderboards, licenses, models, organizations, projects, publications",
     ]

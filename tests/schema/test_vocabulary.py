@@ -25,6 +25,9 @@ VOCABULARY = load_vocabulary(Settings().ontology_dir)
         (terms.Phase, "lifecycle-phase"),
         (terms.OrganizationType, "organization-type"),
         (terms.Confidence, "confidence"),
+        (terms.StakeholderGroup, "stakeholder-group"),
+        (terms.CollaborationDomain, "collaboration-domain"),
+        (terms.FindingType, "finding-type"),
     ],
     ids=lambda x: x if isinstance(x, str) else "",
 )
