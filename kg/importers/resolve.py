@@ -53,16 +53,12 @@ class Resolver:
 
     def __init__(self, records: Iterable[Record], aliases: AliasTable) -> None:
         self.curated: dict[str, set[str]] = defaultdict(set)
-        self.osi_approved: set[str] = set()
-        """Ids of the licenses data/ records as OSI-approved."""
         found: dict[tuple[str, str], set[str]] = defaultdict(set)
         for record in records:
             self.curated[record.kind].add(record.id)
             names = [record.id, record.name, *record.aliases]
             if isinstance(record, LicenseRecord):
                 names += [record.spdx] if record.spdx else []
-                if record.osi_approved:
-                    self.osi_approved.add(record.id)
             for name in names:
                 found[(record.kind, _key(record.kind, name))].add(record.id)
         self._curated = {key: next(iter(ids)) for key, ids in found.items() if len(ids) == 1}
