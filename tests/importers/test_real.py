@@ -8,8 +8,12 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+import yaml
 
 from kg.graph import KnowledgeGraph
+from kg.importers.mof import CLASS_CODES, read_license_list
+from kg.importers.mof_tool import tool_class
+from kg.importers.names import name_key
 from kg.importers.run import ImportOutcome, import_catalogue
 from kg.pipeline import build
 from kg.settings import Settings
@@ -120,6 +124,30 @@ def test_mof_class_distribution(kg: KnowledgeGraph) -> None:
         "mof-class:class-iii": 16,
         "mof-class:unclassified": 238,
     }
+
+
+def test_mof_classes_agree_with_the_tools_own(kg: KnowledgeGraph, snapshots: Path) -> None:
+    # The records carry no class: the tool's own is its evaluation redone (kg.importers.mof_tool).
+    mot = snapshots / "model_openness_tool"
+    listed, _ = read_license_list(mot / "web/modules/mof/mof-licenses.json")
+    rows = select(
+        kg,
+        "SELECT ?a ?c WHERE { ?a llmkg:mofClass ?c "
+        'FILTER(STRSTARTS(STR(?a), "https://w3id.org/llmkg/id/assessment/mot/")) }',
+    )
+    ours: dict[str, list[str]] = {}
+    for r in rows:
+        ours.setdefault(r["a"].removeprefix("assessment:mot/"), []).append(r["c"])
+    tools: dict[str, list[str]] = {}
+    for path in (mot / "models").glob("*.yml"):
+        if name_key(path.stem) in ours:  # not the four records skipped
+            release = yaml.safe_load(path.read_text("utf-8"))["release"]
+            code = CLASS_CODES[tool_class(release, listed)]
+            tools.setdefault(name_key(path.stem), []).append(f"mof-class:{code}")
+    assert len(rows) == sum(map(len, tools.values())) == 269
+    assert ours["commandr"] == ["mof-class:unclassified"] * 2  # Command-R and Command-R+
+    disagree = [k for k in ours if sorted(ours[k]) != sorted(tools[k])]
+    assert disagree == []  # 269 of 269 agree (docs/mof.md)
 
 
 def test_osai_facts_keep_their_origin_and_attribution(kg: KnowledgeGraph) -> None:
