@@ -23,6 +23,7 @@ from pydantic import (
 )
 
 from kg.errors import FieldError
+from kg.schema.sources import primary_source
 from kg.schema.terms import Confidence, DerivationKind, Motivation, Phase
 
 SLUG = re.compile(r"^[a-z0-9][a-z0-9.-]*$")
@@ -98,6 +99,9 @@ def holds_on(valid_from: str | None, valid_until: str | None, day: str) -> bool:
     )
 
 
+SourceUrl = Annotated[HttpUrl, BeforeValidator(primary_source)]
+"""A fact's source: an http(s) URL of the publisher's own page (kg/schema/sources.py)."""
+
 ArxivId = Annotated[str, StringConstraints(pattern=r"^\d{4}\.\d{4,5}$")]
 EntityRef = Annotated[str, StringConstraints(pattern=r"^[a-z-]+/[a-z0-9][a-z0-9.-]*$")]
 
@@ -125,7 +129,7 @@ class Strict(BaseModel):
 class Sourced(Strict):
     """Where a fact comes from, when that differs from its record's default."""
 
-    source: HttpUrl | None = Field(
+    source: SourceUrl | None = Field(
         None, description="URL the fact was read at (default: the record's)"
     )
     confidence: Confidence | None = Field(

@@ -40,6 +40,7 @@ from kg.schema.fields import (
     Projects,
     PublicationLink,
     Slug,
+    SourceUrl,
     Strict,
     Target,
     Vocabulary,
@@ -70,8 +71,8 @@ class Record(Strict):
     name: str = Field(min_length=1, description="Display name (rdfs:label)")
     aliases: list[str] = Field(default_factory=list, description="Other names (skos:altLabel)")
     description: str | None = Field(None, description="One or two sentences (dcterms:description)")
-    homepage: HttpUrl | None = Field(None, description="Official page (foaf:homepage)")
-    source: HttpUrl = Field(description="Default source URL of every fact in this record")
+    homepage: SourceUrl | None = Field(None, description="Official page (foaf:homepage)")
+    source: SourceUrl = Field(description="Default source URL of every fact in this record")
     confidence: Confidence = Field(
         description="Default confidence of every fact: paper, public-record or curator-inference"
     )

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from kg.compile.load import load_records
-from kg.errors import RecordError
+from kg.errors import Problem, RecordError
 from kg.schema.vocabulary import load_vocabulary
 from kg.settings import Settings
 
@@ -191,6 +191,79 @@ def test_bad_validity_is_named_with_file_and_field(
     assert problems(data_copy) == [f"data/models/broken-7b.yaml: {expected}"]
 
 
+FIX = "cite the publisher's own page that states the fact (model card, paper, organization site, press release)"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            MODEL.replace(
+                "https://example.org/broken",
+                "https://vuink.com/post/tvguho-d-dpbz/EleutherAI/pythia",
+            ),
+            f"source: vuink.com is a ROT13 mirror of other sites, not a primary source: {FIX}",
+        ),
+        (
+            MODEL
+            + "released: 2024\nprovenance: {released: {source: 'https://hf.898520.xyz/EleutherAI/pythia-70m'}}\n",
+            f"provenance.released.source: hf.898520.xyz is a copy of Hugging Face pages, not a primary source: {FIX}",
+        ),
+        (
+            MODEL.replace("{id: acme}", "{id: acme, source: 'https://huggingface.co./acme'}"),
+            "developers[0].source: host 'huggingface.co.' ends in a dot: write 'huggingface.co'",
+        ),
+        (
+            MODEL.replace("https://example.org/broken", "notes/bloom-compute.md"),
+            f"source: 'notes/bloom-compute.md' is not an http(s) URL: {FIX}",
+        ),
+        (
+            MODEL.replace("https://example.org/broken", "ftp://example.org/card"),
+            f"source: 'ftp://example.org/card' is not an http(s) URL: {FIX}",
+        ),
+        (
+            MODEL + "homepage: https://www.aiwiki.ai/wiki/broken\n",
+            f"homepage: aiwiki.ai is a wiki compiled from other pages, not a primary source: {FIX}",
+        ),
+    ],
+    ids=[
+        "mirror",
+        "mirror-in-provenance",
+        "trailing-dot",
+        "not-a-url",
+        "not-http",
+        "mirror-subdomain",
+    ],
+)
+def test_a_source_must_be_the_publishers_page(data_copy: Path, text: str, expected: str) -> None:
+    write(data_copy, "models/broken-7b.yaml", text)
+    assert problems(data_copy) == [f"data/models/broken-7b.yaml: {expected}"]
+
+
+def test_a_name_two_records_of_one_kind_share_is_an_error(data_copy: Path) -> None:
+    write(data_copy, "models/broken-7b.yaml", MODEL + "aliases: [Base 7B]\n")
+    assert problems(data_copy) == [
+        "data/models/base-7b.yaml: name: 'Base 7B' also names model 'broken-7b': records of one"
+        " kind need names of their own (make it an alias of one of them)",
+        "data/models/broken-7b.yaml: aliases[0]: 'Base 7B' also names model 'base-7b': records of"
+        " one kind need names of their own (make it an alias of one of them)",
+    ]
+
+
+def test_a_name_records_of_several_kinds_share_is_a_warning(data_copy: Path) -> None:
+    write(
+        data_copy,
+        "datasets/base-7b.yaml",
+        "id: base-7b\nname: Base-7B\nsource: https://example.org/d\nconfidence: public-record\n",
+    )
+    warnings: list[Problem] = []
+    load_records(data_copy, VOCABULARY, warnings)
+    assert [str(w) for w in warnings] == [
+        "data/datasets/base-7b.yaml: name: warning: 'Base-7B' names dataset/base-7b, model/base-7b;"
+        " name-based import and lookup tell them apart by kind"
+    ]
+
+
 @pytest.mark.parametrize(
     ("valid_from", "valid_until"),
     [("2024-03-15", "2024-03"), ("2024", "2024-01-01"), ("2024-05", "2024-05"), ("2023", None)],
@@ -262,7 +335,7 @@ def test_every_problem_is_reported_at_once(data_copy: Path) -> None:
     write(data_copy, "modles/x.yaml", MODEL)
     write(data_copy, "models/notes.txt", "hello")
     assert problems(data_copy) == [
-        "data/datasets/other.yaml: source: Input should be a valid URL, relative URL without a base",
+        f"data/datasets/other.yaml: source: 'not a url' is not an http(s) URL: {FIX}",
         "data/models/broken-7b.yaml: develpers: unknown field (did you mean 'developers'?)",
         "data/models/notes.txt: (file): not a record: records are <id>.yaml files",
         "data/modles: (directory): not a record directory (did you mean 'models'?); record directories: benchmarks, compute-partnerships, datasets, findings, forums, frameworks, leaderboards, licenses, models, organizations, projects, publications",
