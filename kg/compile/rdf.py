@@ -166,7 +166,8 @@ class _Facts:
             str(given.source) if given.source else self.default.source,
             given.confidence or self.default.confidence,
             phase,
-            given.note,
+            # a finding's note is about its source: facts from the same source keep it
+            given.note if given.note or given.source else self.default.note,
             given.valid_from,
             given.valid_until,
         )
