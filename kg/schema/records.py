@@ -297,10 +297,7 @@ RECOMMENDATIONS = ("recommendation", "recommendation-summary")
 
 
 class FindingRecord(Record):
-    """A finding of the paper, as a source states it: a recommendation to stakeholder groups,
-    the short version of a group's recommendations, a collaboration pattern of a lifecycle
-    phase, or an on-ramp to or a challenge of collaboration in a domain and phase. Its
-    ``name`` is its text, as the source words it."""
+    """A finding of the paper: a recommendation, collaboration pattern, on-ramp or challenge."""
 
     kind: ClassVar[str] = "finding"
     directory: ClassVar[str] = "findings"
