@@ -23,6 +23,8 @@ CENTRAL = 10
 def home(request: Request, state: State, warm: Warmed) -> Response:
     """Counts, a search box, the most central actors and the five governance models."""
     counts = Counter(kind for _, kind in warm.projection.nodes(data="kind"))
+    # findings are not in the collaboration projection; the search index has them
+    counts["finding"] = sum(1 for e in warm.search.entries if e.kind == "finding")
     actor_report = state.reports.peek(warm.projection, "actor")
     central = (
         actor_report.analysis.top("pagerank", CENTRAL, "organization") if actor_report else None
