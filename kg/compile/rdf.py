@@ -48,6 +48,7 @@ DERIVATION_PREDICATES = {
     "merge": LLMKG.mergedFrom,
     "distillation": LLMKG.distilledFrom,
     "quantization": LLMKG.quantizedFrom,
+    "adapter": LLMKG.adapterOf,
 }
 CLASSES = {
     "organization": LLMKG.Organization,

@@ -51,6 +51,7 @@ class LLMKG(DefinedNamespace):
     aboutPhase: URIRef  # The lifecycle phase a finding is about (llmkg:lifecyclePhase is the phase of a fact graph's links instead).
     access: URIRef  # How the weights of a model can be obtained: open-weights, gated or api-only.
     activeParameterCount: URIRef  # Parameters active per token, for mixture-of-experts models.
+    adapterOf: URIRef  # A model that is an adapter (such as LoRA weights) trained for a base model and applied on top of that model's weights, which it does not contain.
     artifactDomain: URIRef  # The artifact domain of the paper an artifact class belongs to.
     arxivId: URIRef  # The arXiv identifier of a publication, e.g. 2211.05100.
     authorList: URIRef  # The authors of a publication in order, separated by semicolons.
@@ -80,6 +81,8 @@ class LLMKG(DefinedNamespace):
     fundedBy: URIRef  # An organization that funds a project or artifact.
     governanceModel: URIRef  # The organizational model a project follows.
     hostsForum: URIRef  # An organization that hosts or runs a forum.
+    hubLibrary: URIRef  # The library the Hugging Face Hub names for loading a model (its library_name), e.g. transformers, peft, gguf.
+    hubPipelineTag: URIRef  # The task the Hugging Face Hub files a model under (its pipeline_tag), e.g. text-generation.
     identified: URIRef  # False for a project the paper counts but does not name.
     includesBenchmark: URIRef  # A benchmark a leaderboard ranks models on.
     judgement: URIRef  # The judgement of one dimension or component within an openness assessment.

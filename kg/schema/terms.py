@@ -55,7 +55,7 @@ FindingType = Literal[
 ]
 """What a finding of the paper is."""
 DerivationKind = Literal[
-    "fine-tune", "continued-pretraining", "merge", "distillation", "quantization"
+    "fine-tune", "continued-pretraining", "merge", "distillation", "quantization", "adapter"
 ]
 LicenseType = Literal[
     "permissive", "copyleft", "open-rail", "community", "non-commercial", "proprietary"
@@ -65,7 +65,7 @@ Platform = Literal["discord", "slack", "github", "hugging-face", "mailing-list",
 
 DERIVATIONS = frozenset(
     {"fine_tuned_from", "continued_pretraining_from", "merged_from", "distilled_from"}
-    | {"quantized_from"}
+    | {"quantized_from", "adapter_of"}
 )
 """The typed derivations of a model (record fields), each a kind of ``derived_from``."""
 USES = frozenset(

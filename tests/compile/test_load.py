@@ -113,7 +113,7 @@ def test_fixture_dataset_loads(data_copy: Path) -> None:
         ),
         (
             MODEL + "derived_from: [{id: base-7b, kind: finetune}]\n",
-            "derived_from[0].kind: Input should be 'fine-tune', 'continued-pretraining', 'merge', 'distillation' or 'quantization'",
+            "derived_from[0].kind: Input should be 'fine-tune', 'continued-pretraining', 'merge', 'distillation', 'quantization' or 'adapter'",
         ),
     ],
     ids=[
