@@ -50,8 +50,17 @@ class Build:
             raise NotFoundError(f"no {kind} with id {id_!r}{hint}") from None
 
     def link_count(self) -> int:
-        """Number of curated entity-to-entity links (one per reference in a record)."""
-        return sum(1 for r in self.records.values() for _ in references(r))
+        """Number of curated entity-to-entity links: distinct (entity, relation, entity).
+
+        A link two records state, or one record states twice from two sources, counts once.
+        """
+        return len(
+            {
+                (r.kind, r.id, field.split("[")[0], target, ref)
+                for r in self.records.values()
+                for field, target, ref in references(r)
+            }
+        )
 
     def kind_counts(self) -> Counter[str]:
         """Number of records of each kind."""

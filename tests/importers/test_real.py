@@ -182,8 +182,8 @@ def test_mof_class_by_governance_model(kg: KnowledgeGraph) -> None:
     assert {
         ("OLMo", "OLMo 7B", "Class I"),
         ("OLMo", "OLMo 1B", "Class I"),
-        ("Pythia", "Pythia-12B", "Class I"),
-        ("Pythia", "GPT-NeoX-20B", "Class III"),
+        ("Pythia and GPT-NeoX (EleutherAI)", "Pythia-12B", "Class I"),
+        ("Pythia and GPT-NeoX (EleutherAI)", "GPT-NeoX-20B", "Class III"),
         ("BLOOM (BigScience)", "BLOOM", "Unclassified"),
         ("Qwen", "Qwen-72B", "Unclassified"),
     } <= by_project
