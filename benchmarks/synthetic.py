@@ -14,7 +14,8 @@ from collections import Counter, defaultdict
 
 import networkx as nx
 
-from kg.networks.projection import CONFIDENCES, PHASES, kind_of
+from kg.networks.projection import kind_of
+from kg.schema.terms import CONFIDENCES, PHASES
 
 ORGANIZATION_TYPES = ("big-tech", "startup-or-company", "research-institute", "university")
 GOVERNANCE_MODELS = ("single-company", "single-research-institute", "company-sponsored-grassroots")

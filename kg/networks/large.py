@@ -17,6 +17,7 @@ from collections.abc import Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from contextvars import ContextVar
+from dataclasses import dataclass
 
 import networkx as nx
 import numpy as np
@@ -59,11 +60,12 @@ def reusing_conversions() -> Iterator[None]:
 
     For a caller that does not change the networks meanwhile, such as ``kg report``.
     """
-    token = _converted.set({})
+    token, lineage = _converted.set({}), _lineage.set({})
     try:
         yield
     finally:
         _converted.reset(token)
+        _lineage.reset(lineage)
 
 
 def edge_list(H: nx.Graph) -> EdgeList:
@@ -278,3 +280,132 @@ def closeness(H: nx.Graph, sources: Sequence[str] | None) -> dict[str, float]:
         for node, value in closeness(sub, None).items():
             result[node] = value * (len(sub) - 1) / (n - 1)
     return result
+
+
+# ---------------------------------------------------------------- lineage (directed)
+
+
+@dataclass(frozen=True)
+class LineageIndex:
+    """A lineage network read once: nodes, edges ``u -> v`` (u derived from v) as index arrays,
+    the kinds of each edge, and the same graph in rustworkx."""
+
+    nodes: list[str]
+    sources: npt.NDArray[np.int64]
+    targets: npt.NDArray[np.int64]
+    kinds: list[tuple[str, ...]]
+    R: rx.PyDiGraph
+
+
+_lineage: ContextVar[dict[int, tuple[nx.DiGraph, LineageIndex]] | None] = ContextVar(
+    "lineage", default=None
+)
+
+
+def lineage_index(L: nx.DiGraph) -> LineageIndex:
+    """The :class:`LineageIndex` of ``L``, read once within :func:`reusing_conversions`."""
+    cache = _lineage.get()
+    if cache is not None and id(L) in cache and cache[id(L)][0] is L:
+        return cache[id(L)][1]
+    _need_scale()
+    nodes = list(L)
+    index = {n: i for i, n in enumerate(nodes)}
+    sources, targets, kinds = [], [], []
+    for u, parents in L.adjacency():
+        i = index[u]
+        for v, d in parents.items():
+            sources.append(i)
+            targets.append(index[v])
+            kinds.append(tuple(str(d.get("relation", "unspecified")).split("; ")))
+    R: rx.PyDiGraph = rx.PyDiGraph()
+    R.add_nodes_from(range(len(nodes)))
+    R.add_edges_from_no_data(list(zip(sources, targets, strict=True)))
+    found = LineageIndex(
+        nodes, np.array(sources, dtype=np.int64), np.array(targets, dtype=np.int64), kinds, R
+    )
+    if cache is not None:
+        cache[id(L)] = (L, found)
+    return found
+
+
+def lineage_descendants(x: LineageIndex) -> dict[str, dict[str, float]]:
+    """Transitive descendant counts, overall and per kind (see
+    :func:`kg.networks.lineage.descendants`): the models each derived model reaches along
+    "derived from" links, from rustworkx, counted with numpy."""
+    n = len(x.nodes)
+    parents: dict[int, list[tuple[int, tuple[str, ...]]]] = {}
+    for u, v, kinds in zip(x.sources.tolist(), x.targets.tolist(), x.kinds, strict=True):
+        parents.setdefault(u, []).append((v, kinds))
+    names = sorted({k for kinds in x.kinds for k in kinds})
+    hits: dict[str, list[npt.NDArray[np.int64]]] = {key: [] for key in ("all", *names)}
+    for u, links in parents.items():
+        reached = rx.descendants(x.R, u)
+        reached.discard(u)  # a model in a cycle reaches itself
+        every = np.fromiter(reached, dtype=np.int64, count=len(reached))
+        hits["all"].append(every)
+        found = {k for _, ks in links for k in ks}
+        if len(found) == 1:
+            hits[found.pop()].append(every)
+            continue
+        for kind in sorted(found):
+            by_kind: set[int] = set()
+            for v, ks in links:
+                if kind in ks:
+                    by_kind |= {v} | rx.descendants(x.R, v)
+            by_kind.discard(u)
+            hits[kind].append(np.fromiter(by_kind, dtype=np.int64, count=len(by_kind)))
+    result = {}
+    for key, arrays in hits.items():
+        counts = np.bincount(np.concatenate([np.zeros(0, np.int64), *arrays]), minlength=n)
+        result[key] = dict(zip(x.nodes, counts.astype(np.float64).tolist(), strict=True))
+    return result
+
+
+def lineage_pagerank(
+    x: LineageIndex, alpha: float, tol: float = 1e-6, max_iter: int = 100
+) -> dict[str, float]:
+    """Unweighted PageRank of the directed lineage network: networkx's power iteration (dangling
+    models jump anywhere) on a scipy matrix.
+
+    Raises
+    ------
+    networkx.PowerIterationFailedConvergence
+        If it has not converged after ``max_iter`` iterations, as networkx does.
+    """
+    n = len(x.nodes)
+    if n == 0:
+        return {}
+    A = sp.csr_array((np.ones(len(x.sources)), (x.sources, x.targets)), shape=(n, n))
+    out = np.asarray(A.sum(axis=1)).ravel()
+    dangling = out == 0
+    out[~dangling] = 1.0 / out[~dangling]
+    Q = sp.diags_array(out) @ A
+    v = np.full(n, 1.0 / n)
+    for _ in range(max_iter):
+        last = v
+        v = alpha * (v @ Q + v[dangling].sum() / n) + (1 - alpha) / n
+        if np.abs(v - last).sum() < n * tol:
+            return dict(zip(x.nodes, v.tolist(), strict=True))
+    raise nx.PowerIterationFailedConvergence(max_iter)
+
+
+def lineage_depth(x: LineageIndex) -> dict[str, float]:
+    """The generation of each model (see :func:`kg.networks.lineage.depth`): strongly connected
+    components in scipy, then the longest path over the components, one numpy pass per
+    generation."""
+    n = len(x.nodes)
+    if n == 0:
+        return {}
+    A = sp.csr_array((np.ones(len(x.sources)), (x.sources, x.targets)), shape=(n, n))
+    count, component = csgraph.connected_components(A, directed=True, connection="strong")
+    cu, cv = component[x.sources], component[x.targets]
+    keep = cu != cv
+    cu, cv = cu[keep], cv[keep]
+    generation = np.zeros(count, dtype=np.int64)
+    for _ in range(count + 1):  # a generation per pass; the condensation has no cycle
+        found = np.zeros(count, dtype=np.int64)
+        np.maximum.at(found, cu, generation[cv] + 1)
+        if np.array_equal(found, generation):
+            break
+        generation = found
+    return dict(zip(x.nodes, generation[component].astype(np.float64).tolist(), strict=True))

@@ -8,15 +8,16 @@ collaboration networks of it.
 from __future__ import annotations
 
 import logging
+import re
 
 import networkx as nx
 import pyoxigraph as ox
 from rdflib.namespace import DCTERMS, ORG
 
-from kg.compile.rdf import CLASSES, PROVENANCE_GRAPH
+from kg.compile.rdf import CLASSES, DERIVATION_PREDICATES, PROVENANCE_GRAPH
 from kg.graph import Store
 from kg.schema.namespace import LLMKG
-from kg.schema.terms import CONFIDENCES, DERIVATIONS
+from kg.schema.terms import CONFIDENCES
 from kg.schema.vocabulary import ID
 
 logger = logging.getLogger(__name__)
@@ -50,7 +51,12 @@ RELATIONS: dict[str, str] = {
     str(DCTERMS.isPartOf): "part_of",
     str(ORG.subOrganizationOf): "sub_organization_of",
 }
-"""The projected predicates and their edge keys; every other predicate stays out."""
+"""The projected predicates and their edge keys; every other predicate stays out, except the
+derivations the ontology declares (:func:`derivations`), which are projected too."""
+DERIVED_FROM = "derived_from"
+"""The edge key of a plain ``llmkg:derivedFrom``, kept only where no narrower derivation says it."""
+UNSPECIFIED = "unspecified"
+"""The derivation kind of a plain ``llmkg:derivedFrom`` between two models."""
 
 UNKNOWN = ("region", "organization_type", "governance_model")
 
@@ -79,6 +85,46 @@ SELECT ?s ?p ?o ?source ?confidence ?phase WHERE {
   }
 }
 """
+
+
+_DERIVATIONS = """
+PREFIX llmkg: <https://w3id.org/llmkg/ns#>
+PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+SELECT DISTINCT ?p WHERE { ?p rdfs:subPropertyOf+ llmkg:derivedFrom }
+"""
+
+
+def snake_case(iri: str) -> str:
+    """The snake_case name of a property IRI: ``...#adapterOf`` -> ``adapter_of``."""
+    local = re.split(r"[#/]", iri)[-1]
+    return re.sub(r"(?<!^)(?=[A-Z])", "_", local).lower()
+
+
+def derivations(store: Store | ox.Store) -> dict[str, str]:
+    """The derivation predicates the ontology declares (the subproperties of
+    ``llmkg:derivedFrom``, transitively): IRI -> edge key (``adapter_of``).
+
+    Read from the store's ontology graph; a store without one (a bare dump) falls back to the
+    ontology files of :class:`kg.settings.Settings`. Any kind an importer adds to the ontology
+    is projected too.
+    """
+    found = [str(p.value) for (p,) in _select(store, _DERIVATIONS, union=True)]
+    if not found:
+        from kg.compile.rdf import ontology_quads
+        from kg.settings import Settings
+
+        ontology = ox.Store()
+        ontology.bulk_extend(ontology_quads(Settings().ontology_dir))
+        found = [str(p.value) for (p,) in _select(ontology, _DERIVATIONS, union=True)]
+    return {p: snake_case(p) for p in sorted(found) if p != str(LLMKG.derivedFrom)}
+
+
+def derivation_kinds(predicates: dict[str, str]) -> dict[str, str]:
+    """Edge key -> derivation kind as records name it (``fine_tuned_from`` -> ``fine-tune``), or
+    the edge key for a predicate no record kind maps to; ``derived_from`` -> ``unspecified``."""
+    names = {str(p): kind for kind, p in DERIVATION_PREDICATES.items()}
+    kinds = {key: names.get(iri, key) for iri, key in predicates.items()}
+    return {**kinds, DERIVED_FROM: UNSPECIFIED}
 
 
 def _code(term: ox.NamedNode | ox.Literal | None) -> str | None:
@@ -111,6 +157,8 @@ def to_networkx(store: Store) -> nx.MultiDiGraph:
     the attributes ``relation``, ``phase``, ``source`` and ``confidence`` of the fact graph
     that states them. A fact stated in several fact graphs keeps its strongest confidence;
     ``derived_from`` is left out where a narrower derivation (``fine_tuned_from``...) says it.
+    The graph attribute ``derivations`` maps each derivation's edge key to its kind
+    (:func:`derivation_kinds`), as the ontology declares them.
 
     Parameters
     ----------
@@ -133,7 +181,9 @@ def to_networkx(store: Store) -> nx.MultiDiGraph:
     >>> G.nodes["organization/meta"]["organization_type"]
     'big-tech'
     """
-    G = nx.MultiDiGraph()
+    typed = derivations(store)
+    relations = RELATIONS | typed
+    G = nx.MultiDiGraph(derivations=derivation_kinds(typed))
     # Findings are statements of the paper, not actors or artifacts: they stay out of networks.
     classes = " ".join(f"<{c}>" for kind, c in CLASSES.items() if kind != "finding")
     for e, label, type_, governance, region in _select(store, _NODES % classes, union=True):
@@ -150,13 +200,13 @@ def to_networkx(store: Store) -> nx.MultiDiGraph:
         (
             s.value.removeprefix(ID),
             o.value.removeprefix(ID),
-            RELATIONS[p.value],
+            relations[p.value],
             -CONFIDENCES.index(_code(confidence) or ""),
             source.value,
             _code(phase),
         )
         for s, p, o, source, confidence, phase in _select(
-            store, _EDGES % (" ".join(f"<{p}>" for p in RELATIONS), PROVENANCE_GRAPH.value)
+            store, _EDGES % (" ".join(f"<{p}>" for p in relations), PROVENANCE_GRAPH.value)
         )
         if isinstance(o, ox.NamedNode) and _code(confidence) in CONFIDENCES
     )
@@ -175,10 +225,8 @@ def to_networkx(store: Store) -> nx.MultiDiGraph:
             source=source,
             confidence=CONFIDENCES[-rank],
         )
-    said = [(u, v) for u, v, k in G.edges(keys=True) if k in DERIVATIONS]
-    G.remove_edges_from(
-        [(u, v, "derived_from") for u, v in said if G.has_edge(u, v, "derived_from")]
-    )
+    said = [(u, v) for u, v, k in G.edges(keys=True) if k in typed.values()]
+    G.remove_edges_from([(u, v, DERIVED_FROM) for u, v in said if G.has_edge(u, v, DERIVED_FROM)])
     logger.info("projected %d nodes and %d edges", len(G), G.number_of_edges())
     return G
 

@@ -72,15 +72,23 @@ Links = dict[str, dict[str, dict[str, Any]]]
 """The links of one node, as networkx keeps them: {other node: {relation: attributes}}."""
 
 
-def _uses(links: Links, member: str, anchor: str, link: dict[str, Any]) -> Iterator[Tie]:
-    """Ties of ``member`` to what ``anchor`` uses (``links``: anchor's out-links), ``link``
-    being how member reaches anchor."""
+def uses(G: nx.MultiDiGraph) -> frozenset[str]:
+    """The use relations (:data:`USES`) and every derivation the projection's ontology declares
+    (``G.graph["derivations"]``: a kind an importer adds is a use too)."""
+    return USES | frozenset(G.graph.get("derivations", ()))
+
+
+def _uses(
+    links: Links, member: str, anchor: str, link: dict[str, Any], used_by: frozenset[str] = USES
+) -> Iterator[Tie]:
+    """Ties of ``member`` to what ``anchor`` uses (``links``: anchor's out-links, ``used_by``:
+    the use relations), ``link`` being how member reaches anchor."""
     via = None if anchor == member else anchor
     for used, relations in links.items():
         if kind_of(used) not in ITEM_KINDS:
             continue
         for relation, d in relations.items():
-            if relation in USES:
+            if relation in used_by:
                 confidence = _weakest(d["confidence"], link["confidence"])
                 yield Tie(member, used, relation, via, d["phase"] or link["phase"], confidence)
 
@@ -94,6 +102,7 @@ def actor_ties(G: nx.MultiDiGraph) -> Iterator[Tie]:
     a dataset is tied to that dataset.
     """
     succ: dict[str, Links] = dict(G.adjacency())
+    used_by = uses(G)
     for u, links in succ.items():
         for v, relations in links.items():
             for relation, d in relations.items():
@@ -104,7 +113,7 @@ def actor_ties(G: nx.MultiDiGraph) -> Iterator[Tie]:
                     continue
                 yield Tie(actor, item, relation, None, d["phase"], d["confidence"])
                 if relation == "developed_by":
-                    yield from _uses(succ[item], actor, item, d)
+                    yield from _uses(succ[item], actor, item, d, used_by)
 
 
 PROJECT_ROLES = ("developed_by", "funded_by", "partner_of", "contributes_to")
@@ -120,8 +129,9 @@ def project_ties(G: nx.MultiDiGraph) -> Iterator[Tie]:
     own = {"phase": None, "confidence": CONFIDENCES[-1]}
     succ: dict[str, Links] = dict(G.adjacency())
     pred: dict[str, Links] = dict(G.reverse(copy=False).adjacency())
+    used_by = uses(G)
     for project in (n for n, k in G.nodes(data="kind") if k == "project"):
-        yield from _uses(succ[project], project, project, own)
+        yield from _uses(succ[project], project, project, own, used_by)
         for links, incoming in ((succ[project], False), (pred[project], True)):
             for other, relations in links.items():
                 for relation, d in relations.items():
@@ -129,7 +139,7 @@ def project_ties(G: nx.MultiDiGraph) -> Iterator[Tie]:
                         yield Tie(project, other, relation, None, d["phase"], d["confidence"])
                     elif relation == "part_of_project" and incoming:
                         yield Tie(project, other, relation, None, d["phase"], d["confidence"])
-                        yield from _uses(succ[other], project, other, d)
+                        yield from _uses(succ[other], project, other, d, used_by)
 
 
 def select_ties(

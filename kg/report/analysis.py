@@ -9,7 +9,7 @@ from typing import Any
 
 import networkx as nx
 
-from kg.networks import metrics
+from kg.networks import lineage, metrics
 from kg.networks.governance import GovernanceRow
 from kg.networks.governance import governance_table as governance_rows
 from kg.networks.metrics import METRICS, NETWORKS, Network, Ranked, Values
@@ -167,3 +167,84 @@ def phase_table(G: nx.MultiDiGraph, progress: Progress) -> Table:
         )
     columns = ("phase", "actors", "links", "density", "top_pagerank", "top_betweenness")
     return Table("actor-phases", columns, rows)
+
+
+# ---------------------------------------------------------------- lineage
+
+LINEAGE_METRICS = ("descendants", "derivatives", "pagerank", "depth")
+"""The node metrics of the lineage network, by the name used in tables and exports."""
+
+
+@dataclass
+class LineageAnalysis:
+    """Every metric of the lineage network (:mod:`kg.networks.lineage`).
+
+    ``values`` holds ``descendants``, ``derivatives``, ``pagerank`` and ``depth``, and
+    ``descendants:<kind>`` and ``derivatives:<kind>`` for each kind of derivation.
+    """
+
+    L: nx.DiGraph
+    relations: list[str] = field(default_factory=list)
+    values: dict[str, Values] = field(default_factory=dict)
+    chain: list[str] = field(default_factory=list)
+    summary: lineage.LineageSummary | None = None
+
+    name = "lineage"
+
+    def label(self, node: str) -> str:
+        return str(self.L.nodes[node].get("label", node))
+
+    def top(self, metric: str, n: int) -> list[Ranked]:
+        return metrics.ranking(self.L, self.values[metric], top=n)
+
+
+def analyse_lineage(G: nx.MultiDiGraph, progress: Progress) -> LineageAnalysis:
+    """Build the lineage network of ``G`` and compute its metrics."""
+    progress("lineage network")
+    a = LineageAnalysis(lineage.lineage_network(G))
+    a.relations = lineage.relations(a.L)
+    progress("lineage network: descendants")
+    for key, values in lineage.descendants(a.L).items():
+        a.values["descendants" if key == lineage.ALL else f"descendants:{key}"] = values
+    progress("lineage network: derivatives")
+    for key, values in lineage.derivatives(a.L).items():
+        a.values["derivatives" if key == lineage.ALL else f"derivatives:{key}"] = values
+    progress("lineage network: pagerank")
+    a.values["pagerank"] = lineage.pagerank(a.L)
+    progress("lineage network: depth")
+    a.values["depth"] = lineage.depth(a.L)
+    a.chain = lineage.deepest_chain(a.L, a.values["depth"])
+    a.summary = lineage.summary(a.L, a.values["depth"])
+    return a
+
+
+def lineage_tables(a: LineageAnalysis, top: int) -> list[Table]:
+    """The lineage network's tables: the most reused models (descendants, with the count per
+    kind and the direct derivatives), PageRank, the deepest chain and the derivations per kind."""
+    by_kind = [f"descendants:{k}" for k in a.relations]
+    columns = ("rank", "node", "label", "descendants", *by_kind, "derivatives")
+    rows = [
+        (
+            r.rank,
+            r.node,
+            r.label,
+            int(r.value),
+            *(int(a.values[c][r.node]) for c in by_kind),
+            int(a.values["derivatives"][r.node]),
+        )
+        for r in a.top("descendants", top)
+        if r.value > 0
+    ]
+    tables = [Table("lineage-descendants", columns, rows)]
+    rows = [(r.rank, r.node, r.label, r.value) for r in a.top("pagerank", top)]
+    tables.append(Table("lineage-pagerank", ("rank", "node", "label", "value"), rows))
+    depth = a.values["depth"]
+    rows = [(i, n, a.label(n), int(depth[n])) for i, n in enumerate(a.chain, 1)]
+    tables.append(Table("lineage-deepest-chain", ("step", "node", "label", "depth"), rows))
+    counts = a.summary.by_relation if a.summary else {}
+    rows = [
+        (k, counts[k], sum(1 for v in a.values[f"derivatives:{k}"].values() if v))
+        for k in a.relations
+    ]
+    tables.append(Table("lineage-relations", ("relation", "derivations", "bases"), rows))
+    return tables

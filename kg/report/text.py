@@ -11,11 +11,13 @@ import networkx as nx
 from kg.networks.metrics import METRICS, Metric, Network, Ranked
 from kg.report.analysis import (
     Analysis,
+    LineageAnalysis,
     Table,
     articulation_table,
     bridge_table,
     community_table,
     governance_table,
+    lineage_tables,
     metric_table,
 )
 
@@ -155,8 +157,70 @@ def _summary_blocks(actor: Analysis, G: nx.MultiDiGraph) -> list[Block]:
     ]
 
 
+LINEAGE_TITLE = "Lineage network: models and the models they were derived from"
+LINEAGE_MEANING = {
+    "descendants": "models derived from it, directly or through others, each counted once:"
+    " the most reused base models",
+    "derivatives": "models derived from it directly (its in-degree)",
+    "pagerank": "where a walk along 'derived from' links ends up: base models reused most,"
+    " and whose derivatives are reused in turn",
+    "depth": "derivation steps from it down to a model derived from nothing",
+}
+
+
+def lineage_blocks(a: LineageAnalysis, top: int, tables: list[Table]) -> list[Block]:
+    """The lineage network's section of the report."""
+    found = lineage_tables(a, top)
+    tables += found
+    descendants, pagerank, chain, relations = found
+    s = a.summary
+    blocks: list[Block] = [("h2", LINEAGE_TITLE)]
+    if s is None or not s.models:
+        return [*blocks, ("p", "No model is derived from another in this graph.")]
+    cycles = (
+        f"; {s.cycles} cycle(s) of derivations hold {s.models_in_cycles} models"
+        " (each counts the others of its cycle as descendants, and they share a generation)"
+        if s.cycles
+        else ""
+    )
+    blocks += [
+        (
+            "p",
+            f"{s.models} models, {s.derivations} derivations; {s.roots} of the models are derived"
+            f" from no other; the deepest chain is {s.max_depth} derivation step(s){cycles}."
+            " docs/analytics.md says what each number means.",
+        ),
+        ("table", relations.columns, _cells(relations)),
+        ("h3", "The most reused base models"),
+        (
+            "p",
+            f"Descendants: {LINEAGE_MEANING['descendants']}. Per kind: the descendants whose"
+            " own derivation step is of that kind. Derivatives:"
+            f" {LINEAGE_MEANING['derivatives']}. tables/{descendants.name}.csv.",
+        ),
+        *_table_blocks(descendants, top),
+        ("img", "charts/lineage-descendants.svg", f"Descendants, top {top}"),
+        ("h3", "PageRank along derivations"),
+        ("p", f"{LINEAGE_MEANING['pagerank'].capitalize()}. tables/{pagerank.name}.csv."),
+        ("table", ("rank", "node", "kind", "value"), _ranked(a.top("pagerank", top))),
+        ("img", "charts/lineage-pagerank.svg", f"PageRank of the lineage network, top {top}"),
+        ("h3", "The deepest chain"),
+        (
+            "p",
+            " \N{RIGHTWARDS ARROW} ".join(str(r[2]) for r in chain.rows)
+            + f": {s.max_depth} step(s), each model derived from the next"
+            f" (tables/{chain.name}.csv).",
+        ),
+    ]
+    return blocks
+
+
 def report_blocks(
-    G: nx.MultiDiGraph, analyses: list[Analysis], phases: Table, top: int
+    G: nx.MultiDiGraph,
+    analyses: list[Analysis],
+    phases: Table,
+    top: int,
+    lineage: LineageAnalysis | None = None,
 ) -> tuple[list[Block], list[Table]]:
     """The text of the report and every table it writes."""
     tables: list[Table] = [phases]
@@ -172,16 +236,20 @@ def report_blocks(
     ]
     for a in analyses:
         blocks += _network_blocks(a, top, tables)
+    if lineage is not None:
+        blocks += lineage_blocks(lineage, top, tables)
     blocks += [("h2", "Files"), ("ul", FILES)]
     return blocks, tables
 
 
 FILES = [
     "tables/: one CSV and one JSON per table (top nodes per kind and metric, communities,"
-    " bridges, articulation points, governance models, phases)",
+    " bridges, articulation points, governance models, phases; the lineage network's most"
+    " reused models, PageRank, deepest chain and derivations per kind)",
     "charts/: PNG and SVG, top nodes per metric and a picture of each network",
-    "exports/: GraphML and GEXF of the projection and of each network, with every metric"
-    " and the community as node attributes (Gephi, Cytoscape, networkx)",
+    "exports/: GraphML and GEXF of the projection and of each network (the lineage network"
+    " directed), with every metric and the community as node attributes (Gephi, Cytoscape,"
+    " networkx)",
 ]
 
 

@@ -1,7 +1,7 @@
 """``kg report``: the collaboration networks, their metrics, charts and exports, in one folder.
 
-:func:`write_report` analyses the actor, project and actor-artifact networks of a
-projection and writes report.md and report.html (readable without the tool), one CSV and
+:func:`write_report` analyses the actor, project and actor-artifact networks and the lineage
+network of a projection and writes report.md and report.html (readable without the tool), one CSV and
 one JSON per table (tables/), PNG and SVG charts (charts/) and GraphML and GEXF files
 (exports/). The same projection always gives the same files. A failed report leaves the
 previous one in place.
@@ -30,8 +30,22 @@ from kg.networks.exports import write_graph_files
 from kg.networks.governance import governance_by_node
 from kg.networks.metrics import METRICS, NETWORKS
 from kg.report import charts
-from kg.report.analysis import Analysis, Progress, Table, analyse, phase_table
-from kg.report.text import NETWORK_TITLES, TITLES, render_html, render_markdown, report_blocks
+from kg.report.analysis import (
+    Analysis,
+    LineageAnalysis,
+    Progress,
+    Table,
+    analyse,
+    analyse_lineage,
+    phase_table,
+)
+from kg.report.text import (
+    NETWORK_TITLES,
+    TITLES,
+    render_html,
+    render_markdown,
+    report_blocks,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -52,12 +66,26 @@ def _node_columns(a: Analysis) -> dict[str, dict[str, Any]]:
     return {**a.values, "community": community}
 
 
+def _write_lineage(a: LineageAnalysis, out: Path, top: int, progress: Progress) -> None:
+    progress("lineage network: charts")
+    for metric, title in (("descendants", "Descendants"), ("pagerank", "PageRank")):
+        rows = [r for r in a.top(metric, top) if r.value > 0]
+        charts.bar_chart(rows, f"{title}: lineage network", out / "charts" / f"lineage-{metric}")
+    progress("lineage network: exports")
+    write_graph_files(a.L, out / "exports" / "lineage", a.values)
+
+
 def _write_files(
-    G: nx.MultiDiGraph, analyses: list[Analysis], out: Path, top: int, progress: Progress
+    G: nx.MultiDiGraph,
+    analyses: list[Analysis],
+    lineage: LineageAnalysis,
+    out: Path,
+    top: int,
+    progress: Progress,
 ) -> None:
     for folder in ("tables", "charts", "exports"):
         (out / folder).mkdir()
-    blocks, tables = report_blocks(G, analyses, phase_table(G, progress), top)
+    blocks, tables = report_blocks(G, analyses, phase_table(G, progress), top, lineage)
     progress("tables")
     for table in tables:
         _write_table(table, out / "tables")
@@ -78,6 +106,7 @@ def _write_files(
         )
         progress(f"{a.name} network: exports")
         write_graph_files(a.H, out / "exports" / a.name, _node_columns(a))
+    _write_lineage(lineage, out, top, progress)
     progress("projection: exports")
     write_graph_files(G, out / "exports" / "projection")
     (out / "report.md").write_text(render_markdown(blocks), encoding="utf-8")
@@ -136,7 +165,9 @@ def write_report(
             for name in NETWORKS:
                 analyses.append(analyse(G, name, step, tied))
                 gc.freeze()  # a network and its metrics stay until the end: no need to rescan them
-            _write_files(G, analyses, tmp, top, step)
+            lineage = analyse_lineage(G, step)
+            gc.freeze()
+            _write_files(G, analyses, lineage, tmp, top, step)
         old = out.with_name(f"{tmp.name}-old")
         if out.exists():
             os.replace(out, old)
