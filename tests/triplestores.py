@@ -24,6 +24,9 @@ OXIGRAPH = shutil.which("oxigraph", path=str(Path(sys.executable).parent)) or sh
     "oxigraph"
 )
 VIRTUOSO = shutil.which("virtuoso-t")
+FIXTURE_QUADS = 2728
+"""Quads of the fixture graph (tests/fixtures/data and the ontology graph), in 22 graphs: it
+changes whenever ontology/ does."""
 
 
 @dataclass(frozen=True)

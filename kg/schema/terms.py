@@ -80,7 +80,7 @@ def property_name(relation: str) -> str:
     """The ontology property of a relation: ``trained_on`` -> ``trainedOn``.
 
     >>> sorted(property_name(r) for r in DERIVATIONS)[:2]
-    ['continuedPretrainingFrom', 'distilledFrom']
+    ['adapterOf', 'continuedPretrainingFrom']
     """
     first, *rest = relation.split("_")
     return first + "".join(word.title() for word in rest)

@@ -30,7 +30,7 @@ HOSTILE = {
     "huge-construct": "CONSTRUCT { ?a ?b ?f } WHERE { ?a ?b ?c . ?d ?e ?f }",
 }
 HOSTILE_STATUS = {
-    # Over the fixture graph (2501 quads) each of these runs for 20 s or more unstopped.
+    # Over the fixture graph (about 2,700 quads) each of these runs for 20 s or more unstopped.
     "cartesian-product": 504,
     "deep-property-path": 504,
     "regex-bomb": 504,

@@ -481,7 +481,7 @@ IMPOSSIBLE = {
     "/id/place/EU": "no such resource: 'EU' cannot be a place code (codes match ^[a-z0-9][a-z0-9.-]*$)",
     "/id/place/europe/x": "no such resource: place IRIs are /id/place or /id/place/<code>",
     "/id/fact/model/chat-7b/xyz": "no such resource: 'xyz' cannot be a fact digest (digests are hexadecimal)",
-    "/id/fact/place/europe/abc": "no such resource: 'place' cannot be a fact kind (kinds: organization, project, model, dataset, benchmark, framework, leaderboard, compute-partnership, forum, publication, license, software)",
+    "/id/fact/place/europe/abc": "no such resource: 'place' cannot be a fact kind (kinds: organization, project, model, dataset, benchmark, framework, leaderboard, compute-partnership, forum, publication, license, finding, software)",
     "/id/assessment/osai": "no such resource: assessment IRIs are /id/assessment/<catalogue>/<record> or /id/assessment/<catalogue>/<record>/<dimension>",
     "/id/graph/provenance%7D%20UNION%20%7B": "no such resource: 'provenance} UNION {' cannot be a graph name (names match ^[a-z0-9][a-z0-9.-]*$)",
 }

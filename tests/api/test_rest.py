@@ -253,7 +253,7 @@ def test_unknown_id_is_a_404_problem_with_did_you_mean(client: httpx.Client) -> 
             "/entities/modle/chat-7b",
             {},
             404,
-            "no kind 'modle' (did you mean 'model'?); kinds: benchmark, compute-partnership, dataset, forum, framework, leaderboard, license, model, organization, project, publication",
+            "no kind 'modle' (did you mean 'model'?); kinds: benchmark, compute-partnership, dataset, finding, forum, framework, leaderboard, license, model, organization, project, publication",
         ),
         ("/entities", {"region": "eurpe"}, 422, "unknown region 'eurpe' (did you mean 'europe'?)"),
         (
@@ -431,7 +431,7 @@ def test_centrality_report(client: httpx.Client) -> None:
             "/reports/centrality",
             {"kind": "modle"},
             422,
-            "unknown kind 'modle' (did you mean 'model'?); one of: benchmark, compute-partnership, dataset, forum, framework, leaderboard, license, model, organization, project, publication",
+            "unknown kind 'modle' (did you mean 'model'?); one of: benchmark, compute-partnership, dataset, finding, forum, framework, leaderboard, license, model, organization, project, publication",
         ),
     ],
     ids=["unknown-actor", "unknown-entity", "not-kind-id", "unknown-metric", "unknown-kind"],

@@ -18,12 +18,12 @@ from kg.settings import Settings
 from kg.store.local import ensure_store, open_read_only
 from kg.store.publish import Part, parts, publish, requests_of, update_text
 from kg.store.remote import Endpoint
-from tests.triplestores import Server, oxigraph, quads_of
+from tests.triplestores import FIXTURE_QUADS, Server, oxigraph, quads_of
 
 
 @pytest.fixture(scope="module")
 def local(fixture_settings: Settings) -> ox.Store:
-    """The fixture graph, built into an on-disk store: 2501 quads in 22 graphs."""
+    """The fixture graph, built into an on-disk store (FIXTURE_QUADS quads in 22 graphs)."""
     return open_read_only(ensure_store(fixture_settings).path)
 
 
@@ -35,7 +35,7 @@ def server(tmp_path: Path) -> Iterator[Server]:
 
 @pytest.mark.parametrize(
     ("via", "batch", "requests"),
-    [("gsp", 50_000, 23), ("gsp", 500, 27), ("update", 50_000, 2), ("update", 500, 7)],
+    [("gsp", 50_000, 23), ("gsp", 500, 28), ("update", 50_000, 2), ("update", 500, 8)],
     ids=["gsp", "gsp-split-graphs", "update", "update-batches"],
 )
 def test_publishing_twice_leaves_the_same_data(
@@ -44,7 +44,7 @@ def test_publishing_twice_leaves_the_same_data(
     endpoint = Endpoint(update_url=server.update, gsp_url=server.gsp)
     expected = set(local)
     first = publish(local, endpoint, via=via, batch=batch)  # type: ignore[arg-type]
-    assert (first.quads, first.graphs, first.requests) == (2501, 22, requests)
+    assert (first.quads, first.graphs, first.requests) == (FIXTURE_QUADS, 22, requests)
     assert quads_of(server) == expected
     httpx.post(  # a stale fact in a published graph, which the next publish must replace
         server.update,
@@ -53,7 +53,11 @@ def test_publishing_twice_leaves_the_same_data(
     ).raise_for_status()
     progress: list[int] = []
     second = publish(local, endpoint, via=via, batch=batch, advance=progress.append)  # type: ignore[arg-type]
-    assert (second.quads, second.requests, sum(progress)) == (2501, requests, 2501)
+    assert (second.quads, second.requests, sum(progress)) == (
+        FIXTURE_QUADS,
+        requests,
+        FIXTURE_QUADS,
+    )
     assert quads_of(server) == expected
 
 
@@ -70,7 +74,7 @@ def test_prune_drops_stale_graphs_of_the_namespace_only(
     ).raise_for_status()
     kept = publish(local, endpoint, via=via)  # type: ignore[arg-type]
     assert kept.dropped == 0
-    assert len(quads_of(server)) == 2501 + 2
+    assert len(quads_of(server)) == FIXTURE_QUADS + 2
     pruned = publish(local, endpoint, via=via, prune=True)  # type: ignore[arg-type]
     assert pruned.dropped == 1
     theirs = ox.Quad(
@@ -96,7 +100,8 @@ def test_parts_split_large_graphs_and_requests_pack_small_ones(local: ox.Store) 
         (500, False),
         (500, False),
         (500, False),
-        (326, False),
+        (500, False),
+        (53, False),
     ]
     packed = list(requests_of(split, 500, pack=True))
     assert all(sum(len(p.triples) for p in r) <= 500 for r in packed)
@@ -136,7 +141,9 @@ def test_kg_publish_prints_throughput_and_hides_credentials(
     caplog.set_level(logging.DEBUG)
     result = CliRunner().invoke(main, ["-v", "publish", "--to", with_password, "--batch", "100"])
     assert result.exit_code == 0, result.output
-    assert result.stdout.startswith(f"published 2501 quads in 22 graphs to {server.gsp} in ")
+    assert result.stdout.startswith(
+        f"published {FIXTURE_QUADS} quads in 22 graphs to {server.gsp} in "
+    )
     assert result.stdout.endswith(" requests)\n")
     assert "quads/s" in result.stdout
     shown = result.output + caplog.text

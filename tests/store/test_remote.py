@@ -27,7 +27,7 @@ from kg.store.remote import Endpoint, RemoteStore
 from tests.api.test_limits import CARTESIAN
 from tests.polling import wait_until
 from tests.server import refused_port, serving
-from tests.triplestores import Server, oxigraph
+from tests.triplestores import FIXTURE_QUADS, Server, oxigraph
 
 QUERIES = sorted((Settings().ontology_dir / "queries").glob("*.rq"))
 
@@ -187,7 +187,7 @@ def test_service_description_and_readiness(base_url: str, remote_url: str) -> No
         "busy": 0,
         "waiting": 0,
         "lanes": {"general": {"workers": 2, "busy": 0}, "fast": idle, "penalty": idle},
-        "quads": 2501,
+        "quads": FIXTURE_QUADS,
     }
 
 
@@ -238,7 +238,7 @@ def test_remote_store_reads_like_a_store(fixture_settings: Settings, server: Ser
     local = open_read_only(ensure_store(fixture_settings).path)
     remote = RemoteStore(Endpoint(query_url=server.query))
     try:
-        assert len(remote) == len(local) == 2501
+        assert len(remote) == len(local) == FIXTURE_QUADS
         assert sorted(map(str, remote.named_graphs())) == sorted(map(str, local.named_graphs()))
         assert set(remote) == set(local)
         assert repr(remote) == f"<RemoteStore {server.query}>"
