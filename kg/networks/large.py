@@ -361,6 +361,21 @@ def lineage_descendants(x: LineageIndex) -> dict[str, dict[str, float]]:
     return result
 
 
+def lineage_derivatives(x: LineageIndex) -> dict[str, dict[str, float]]:
+    """In-degree, overall and per kind, by numpy."""
+    n = len(x.nodes)
+    by_kind: dict[str, list[int]] = {}
+    for e, kinds in enumerate(x.kinds):
+        for kind in kinds:
+            by_kind.setdefault(kind, []).append(e)
+    result = {}
+    for key, chosen in (("all", None), *sorted(by_kind.items())):
+        targets = x.targets if chosen is None else x.targets[np.array(chosen, dtype=np.int64)]
+        counts = np.bincount(targets, minlength=n).astype(np.float64)
+        result[key] = dict(zip(x.nodes, counts.tolist(), strict=True))
+    return result
+
+
 def lineage_pagerank(
     x: LineageIndex, alpha: float, tol: float = 1e-6, max_iter: int = 100
 ) -> dict[str, float]:

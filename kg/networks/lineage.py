@@ -34,6 +34,10 @@ logger = logging.getLogger(__name__)
 
 ALL = "all"
 """The key of the counts over every kind of derivation."""
+TOL = 1e-10
+"""PageRank's tolerance per node: networkx's stopping rule (total change below nodes x ``TOL``)
+with 1e-6 lets a value of a 400,000-model lineage be off by 1e-2, most of the rank sitting on a
+few bases; with 1e-10 it agrees with igraph's exact solver to about 1e-7."""
 SEPARATOR = "; "
 """Between the kinds of an edge whose two models are linked by several kinds."""
 
@@ -168,7 +172,7 @@ def descendants(L: nx.DiGraph, *, backend: Backend = "auto") -> dict[str, Values
     return {key: {n: float(c[n]) for n in L} for key, c in counts.items()}
 
 
-def derivatives(L: nx.DiGraph) -> dict[str, Values]:
+def derivatives(L: nx.DiGraph, *, backend: Backend = "auto") -> dict[str, Values]:
     """How many models derive from each model directly (its in-degree): ``{"all": ...}`` and one
     count per kind.
 
@@ -178,6 +182,8 @@ def derivatives(L: nx.DiGraph) -> dict[str, Values]:
     >>> derivatives(L)["all"], derivatives(L)["merge"]
     ({'b': 0.0, 'a': 2.0, 'c': 0.0}, {'b': 0.0, 'a': 1.0, 'c': 0.0})
     """
+    if _compiled(L, backend):
+        return large.lineage_derivatives(large.lineage_index(L))
     counts = {key: dict.fromkeys(L, 0.0) for key in (ALL, *relations(L))}
     for _, v, data in L.edges(data=True):
         counts[ALL][v] += 1
@@ -192,7 +198,8 @@ def pagerank(L: nx.DiGraph, *, backend: Backend = "auto") -> Values:
     A random walker at a model moves to a model it was derived from (to one of a merge's
     parents at random), and from a model derived from nothing jumps anywhere. It ends up at the
     base models that are reused most, counting how much their derivatives are reused in turn.
-    Unweighted: every derivation counts the same.
+    Unweighted: every derivation counts the same; a cycle keeps the walk, so its models rank
+    high. Tolerance :data:`TOL`.
 
     Examples
     --------
@@ -200,8 +207,8 @@ def pagerank(L: nx.DiGraph, *, backend: Backend = "auto") -> Values:
     {'b': 0.215, 'a': 0.57, 'c': 0.215}
     """
     if _compiled(L, backend):
-        return large.lineage_pagerank(large.lineage_index(L), ALPHA)
-    return dict(nx.pagerank(L, alpha=ALPHA, weight=None))
+        return large.lineage_pagerank(large.lineage_index(L), ALPHA, TOL, 1000)
+    return dict(nx.pagerank(L, alpha=ALPHA, weight=None, tol=TOL, max_iter=1000))
 
 
 def depth(L: nx.DiGraph, *, backend: Backend = "auto") -> Values:

@@ -32,6 +32,11 @@ ACTOR_ROLES: dict[str, bool] = {
     "hosts_forum": True,
 }
 """Relations that tie an actor to a project or artifact; True where the actor is the subject."""
+MAX_MEMBERS = 100
+"""Members above which an item is a commons: it links none of its members in the one-mode
+networks (it stays in the actor-artifact network). On the Hub a dataset trains the models of
+tens of thousands of authors: linking them pairwise says nothing of collaboration and makes
+billions of links. The curated data has no item above 14 members."""
 ITEM_KINDS = ("project", *ARTIFACT_KINDS)
 """Kinds of the items actors share: projects and artifacts (not licenses or publications)."""
 
@@ -208,15 +213,30 @@ def _add_nodes(H: nx.Graph, G: nx.MultiDiGraph, nodes: Iterable[str], **extra: A
     H.add_nodes_from((n, {**G.nodes[n], **extra}) for n in sorted(set(nodes)))
 
 
-def one_mode(G: nx.MultiDiGraph, ties: list[Tie], network: str, *, items: bool = True) -> nx.Graph:
+def one_mode(
+    G: nx.MultiDiGraph,
+    ties: list[Tie],
+    network: str,
+    *,
+    items: bool = True,
+    max_members: int | None = MAX_MEMBERS,
+) -> nx.Graph:
     """Members of ``ties`` linked when they share an item; weight = number of shared items.
 
-    With ``items=False`` the links carry only their weight (faster on large networks).
+    With ``items=False`` the links carry only their weight (faster on large networks). An item
+    with more than ``max_members`` members (None: no limit) links none of them; the graph
+    attribute ``commons`` lists such items as (item, members), most members first.
     """
     members: dict[str, set[str]] = defaultdict(set)
     for t in ties:
         members[t.item].add(t.member)
-    H = nx.Graph(network=network)
+    commons = sorted(
+        ((item, len(m)) for item, m in members.items() if max_members and len(m) > max_members),
+        key=lambda c: (-c[1], c[0]),
+    )
+    for item, _ in commons:
+        del members[item]
+    H = nx.Graph(network=network, commons=commons)
     _add_nodes(H, G, (t.member for t in ties))
     if not items:
         weights = Counter(p for item in members.values() for p in combinations(sorted(item), 2))
@@ -239,12 +259,14 @@ def actor_network(
     phase: str | None = None,
     artifact_kind: str | None = None,
     min_confidence: str | None = None,
+    max_members: int | None = MAX_MEMBERS,
 ) -> nx.Graph:
     """Actors linked when they share a project or an artifact.
 
     Edges carry ``weight`` (the number of shared items) and ``items`` (a tuple of
     :class:`SharedItem`, each with its kind). Every actor with a tie that passes the
-    filters is a node, even one that shares nothing. Filters as in :func:`select_ties`.
+    filters is a node, even one that shares nothing. Filters as in :func:`select_ties`; an item
+    of more than ``max_members`` actors links none of them (:func:`one_mode`).
 
     Examples
     --------
@@ -263,7 +285,7 @@ def actor_network(
     ties = select_ties(
         G, actor_ties(G), phase=phase, artifact_kind=artifact_kind, min_confidence=min_confidence
     )
-    return one_mode(G, ties, "actor")
+    return one_mode(G, ties, "actor", max_members=max_members)
 
 
 def project_network(
@@ -272,16 +294,18 @@ def project_network(
     phase: str | None = None,
     artifact_kind: str | None = None,
     min_confidence: str | None = None,
+    max_members: int | None = MAX_MEMBERS,
 ) -> nx.Graph:
     """Projects linked when they share an artifact or an actor (see :func:`project_ties`).
 
     Edges carry ``weight`` and ``items`` as in :func:`actor_network`; ``artifact_kind``
-    may also be ``organization`` (projects linked by shared actors only).
+    may also be ``organization`` (projects linked by shared actors only); ``max_members`` as
+    there.
     """
     ties = select_ties(
         G, project_ties(G), phase=phase, artifact_kind=artifact_kind, min_confidence=min_confidence
     )
-    return one_mode(G, ties, "project")
+    return one_mode(G, ties, "project", max_members=max_members)
 
 
 def actor_artifact_network(

@@ -9,6 +9,7 @@ from typing import Any
 import networkx as nx
 
 from kg.networks.metrics import METRICS, Metric, Network, Ranked
+from kg.networks.ties import MAX_MEMBERS
 from kg.report.analysis import (
     Analysis,
     LineageAnalysis,
@@ -70,6 +71,17 @@ def _network_blocks(a: Analysis, top: int, tables: list[Table]) -> list[Block]:
         ),
         ("img", f"charts/{a.name}-map.svg", f"The {a.name} network"),
     ]
+    commons = H.graph.get("commons") or []
+    if commons:
+        shown = ", ".join(f"{n} ({m})" for n, m in commons[:5])
+        blocks.insert(
+            2,
+            (
+                "p",
+                f"{len(commons)} item(s) shared by more than {MAX_MEMBERS} members link none of"
+                f" them (commons, docs/analytics.md): {shown}.",
+            ),
+        )
     for metric in METRICS:
         table = metric_table(a, metric, top)
         tables.append(table)
