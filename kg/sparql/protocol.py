@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import TypeVar
+from typing import IO, TypeVar, cast
 
 import pyoxigraph as ox
 
@@ -233,8 +233,10 @@ def execute(
     With ``max_rows``, at most that many solutions (or triples) are returned, and with
     ``max_bytes`` (which needs ``max_rows``) a body of at most about that many bytes; a cut
     answer says so in its ``X-SPARQL-Truncated`` header (and, in SPARQL JSON,
-    ``"truncated": true``). Solutions are read one at a time, so a cut answer is never held
-    whole.
+    ``"truncated": true``). The engine serializes SELECT results itself, into a buffer that
+    stops at ``max_bytes``, and stops at ``max_rows + 1`` solutions (a ``LIMIT`` appended to a
+    query without one of its own); only an answer that is cut is read again, one solution at
+    a time, and serialized here. So a cut answer is never held whole.
 
     Raises
     ------
@@ -247,7 +249,15 @@ def execute(
     """
     refuse_forbidden(sparql)
     try:
-        result = store.query(sparql, base_iri=base_iri, **dataset.query_options(sparql))  # type: ignore[arg-type]
+        options = dataset.query_options(sparql)
+        capped, limit = (sparql, NO_LIMIT) if max_rows is None else _capped(sparql, max_rows)
+        try:
+            result = store.query(capped, base_iri=base_iri, **options)  # type: ignore[arg-type]
+        except SyntaxError:
+            if capped == sparql:
+                raise
+            capped, limit = sparql, NO_LIMIT  # the original's own error, if it has one
+            result = store.query(sparql, base_iri=base_iri, **options)  # type: ignore[arg-type]
         cut = None
         if isinstance(result, ox.QueryTriples):
             media = choose(accept, formats, list(GRAPH_TYPES), GRAPH_NAMES)
@@ -265,19 +275,143 @@ def execute(
             body = result.serialize(format=SOLUTION_TYPES[media]) or b""
         else:
             media = choose(accept, formats, list(SOLUTION_TYPES), SOLUTION_NAMES)
-            names = [v.value for v in result.variables]
-            rows, cut = _take(
-                ([s[n] for n in names] for s in result), max_rows, max_bytes, _row_bytes
-            )
+            fmt = SOLUTION_TYPES[media]
+            whole = _engine_body(result, fmt, max_bytes)
+            if whole is not None and (limit <= max_rows or count_rows(whole, fmt) <= max_rows):
+                body = whole
+            else:  # cut: read again, row by row, and serialize what fits
+                result = store.query(capped, base_iri=base_iri, **options)  # type: ignore[arg-type]
+                names = [v.value for v in result.variables]  # type: ignore[union-attr]
+                rows, cut = _take(
+                    ([s[n] for n in names] for s in result),  # type: ignore[union-attr]
+                    max_rows,
+                    max_bytes,
+                    _row_bytes,
+                )
 
-            def solutions(rows: list[list[object]], truncated: bool) -> bytes:
-                return serialize_solutions(names, rows, SOLUTION_TYPES[media], truncated=truncated)
+                def solutions(rows: list[list[object]], truncated: bool) -> bytes:
+                    return serialize_solutions(names, rows, fmt, truncated=truncated)
 
-            body, cut = _fit(rows, solutions, max_bytes, cut)
+                body, cut = _fit(rows, solutions, max_bytes, cut)
     except (SyntaxError, OSError, RuntimeError, ValueError) as exc:
         raise query_error(exc) from None
     headers = {"X-SPARQL-Truncated": f"true; {cut}"} if cut else {}
     return Answer(body, _with_charset(media), headers)
+
+
+class _FullError(Exception):
+    """The engine wrote more than the byte cap."""
+
+
+class _Bounded:
+    """A binary writer that keeps what is written, up to ``limit`` bytes: past it, it raises
+    :class:`_FullError`, which stops the engine's serialization (and evaluation) there."""
+
+    def __init__(self, limit: int | None) -> None:
+        self.limit = limit
+        self.parts: list[bytes] = []
+        self.size = 0
+
+    def write(self, data: bytes) -> int:
+        self.size += len(data)
+        if self.limit is not None and self.size > self.limit:
+            raise _FullError
+        self.parts.append(bytes(data))
+        return len(data)
+
+    def flush(self) -> None:
+        pass
+
+
+def _engine_body(
+    result: ox.QuerySolutions, fmt: ox.QueryResultsFormat, max_bytes: int | None
+) -> bytes | None:
+    """``result`` serialized by the engine, or None if it is longer than ``max_bytes``."""
+    out = _Bounded(max_bytes)
+    try:
+        result.serialize(cast(IO[bytes], out), format=fmt)
+    except _FullError:
+        return None
+    return b"".join(out.parts)
+
+
+_TOP_LEVEL = re.compile(
+    r"[{}]|(?<![?$:\w])(LIMIT|OFFSET|VALUES)\b(?!:)(?:\s*(\d+))?", re.IGNORECASE
+)
+_FORM = re.compile(r"(?<![?$:\w])(SELECT|ASK|CONSTRUCT|DESCRIBE)\b(?!:)", re.IGNORECASE)
+NO_LIMIT = 1 << 62
+
+
+def _capped(sparql: str, max_rows: int) -> tuple[str, int]:
+    """``sparql`` with ``LIMIT max_rows + 1`` appended if it is a SELECT query with no LIMIT,
+    OFFSET or VALUES clause of its own (outside braces), and the most rows the answer may
+    have (a LIMIT of its own, or none known: ``NO_LIMIT``).
+
+    Examples
+    --------
+    >>> _capped("SELECT * { ?s ?p ?o } # the end", 10)
+    ('SELECT * { ?s ?p ?o } # the end\\nLIMIT 11', 11)
+    >>> _capped("SELECT * { { SELECT * { ?s ?p ?o } LIMIT 99 } } limit 5", 10)[1]
+    5
+    >>> _capped("SELECT * { ?s ?p ?o } VALUES ?s { <x> }", 10)[1] == NO_LIMIT
+    True
+    """
+    code = keywords(sparql)
+    form = _FORM.search(code)
+    if form is None or form.group(1).upper() != "SELECT":
+        return sparql, NO_LIMIT
+    depth = 0
+    own = False
+    limit = NO_LIMIT
+    for match in _TOP_LEVEL.finditer(code, form.end()):
+        found = match.group(0)
+        if found == "{":
+            depth += 1
+        elif found == "}":
+            depth -= 1
+        elif depth == 0:
+            own = True
+            if match.group(1).upper() == "LIMIT" and match.group(2):
+                limit = min(limit, int(match.group(2)))
+    if own:
+        return sparql, limit
+    return f"{sparql}\nLIMIT {max_rows + 1}", max_rows + 1
+
+
+_ROW_STARTS = (b'[{"', b',{"')
+_NOT_ROW_STARTS = (b'[{",', b'[{"}', b',{",', b',{"}')
+_JSON_STRING = re.compile(rb'"[^"\\]*(?:\\.[^"\\]*)*"')
+_CSV_FIELD = re.compile(rb'"[^"]*(?:""[^"]*)*"')
+
+
+def count_rows(body: bytes, fmt: ox.QueryResultsFormat) -> int:
+    """How many solutions the engine's serialization ``body`` of SELECT results holds.
+
+    Exact for every format: TSV escapes line breaks in terms, XML escapes ``<``, CSV quotes
+    fields with line breaks, and in JSON a row begins with ``{"`` after ``[`` or ``,``,
+    which inside a string can only be followed by ``,`` or ``}`` (the string then ends).
+
+    Examples
+    --------
+    >>> store = ox.Store()
+    >>> query = 'SELECT ?x ?y { VALUES ?x { "a,{" "[{" UNDEF } }'
+    >>> [count_rows(store.query(query).serialize(format=f), f)
+    ...  for f in (ox.QueryResultsFormat.JSON, ox.QueryResultsFormat.XML,
+    ...            ox.QueryResultsFormat.CSV, ox.QueryResultsFormat.TSV)]
+    [3, 3, 3, 3]
+    """
+    if fmt == ox.QueryResultsFormat.TSV:
+        return body.count(b"\n") - 1
+    if fmt == ox.QueryResultsFormat.CSV:
+        if b'"' in body:
+            body = _CSV_FIELD.sub(b"", body)
+        return body.count(b"\n") - 1
+    if fmt == ox.QueryResultsFormat.XML:
+        return body.count(b"<result>") + body.count(b"<result/>")
+    if b"{}" in body:  # rows that bind nothing: count on the structure alone
+        bare = _JSON_STRING.sub(b"", body)
+        return bare.count(b"[{") + bare.count(b",{")
+    return sum(body.count(s) for s in _ROW_STARTS) - sum(body.count(s) for s in _NOT_ROW_STARTS)
 
 
 def _row_bytes(row: list[ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple | None]) -> int:
