@@ -14,7 +14,7 @@ from fastapi.middleware.cors import CORSMiddleware
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api import deps, pages, problems
-from api.routes import catalog, diffs, entities, health, network, releases, sparql
+from api.routes import catalog, diffs, entities, health, lineage, network, releases, sparql
 from api.state import AppState, Warm
 from kg.errors import KGError
 from kg.graph import KnowledgeGraph
@@ -150,6 +150,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(health.router)
     app.include_router(sparql.router)
     app.include_router(entities.router)
+    app.include_router(lineage.router)
     app.include_router(catalog.router)
     app.include_router(network.router)
     app.include_router(releases.router)

@@ -25,6 +25,7 @@ from fastapi import APIRouter, Query, Request, Response
 from rdflib.namespace import DCTERMS, ORG
 
 from api.deps import KG, get_warm
+from api.pages.lineage import LineagePicture, lineage_picture
 from api.pages.render import HTML, PageRoute, page
 from kg.compile.rdf import ONTOLOGY_GRAPH
 from kg.errors import NotAcceptableError, NotFoundError
@@ -270,6 +271,7 @@ def _entity_page(request: Request, kg: KnowledgeGraph, kind: str, id_: str, here
         picture: ego.EgoNetwork | None = ego.ego_network(warm.projection, f"{kind}/{id_}")
     except NotFoundError:
         picture = None
+    tree = lineage_picture(kg, id_) if kind == "model" else None
     shown = [link for link in links if (kind, *_key(link)) not in ELSEWHERE]
     facts = _fact_rows(
         f
@@ -285,12 +287,13 @@ def _entity_page(request: Request, kg: KnowledgeGraph, kind: str, id_: str, here
         "link_count": len(shown),
         "elsewhere": len(shown) < len(links),
         "ego": picture,
+        "lineage": tree,
         "here": here,
         "formats": PAGE_FORMATS,
         "notes": Notes(),
         "LONG_VALUES": LONG_VALUES,
     }
-    height = _fixed_height(picture, facts)
+    height = _fixed_height(picture, facts, tree)
     phases: list[tuple[str | None, list[ArtifactRow]]] = []
     if kind == "project":
         artifacts = defaultdict(list)
@@ -386,12 +389,16 @@ def _link_lines(r: LinkRow) -> int:
     return _lines(", ".join(o.entity.label for o in r.others), 46)
 
 
-def _fixed_height(picture: ego.EgoNetwork | None, facts: list[FactRow]) -> float:
-    """What a page shows whatever the room: heading, picture, facts, the Links heading, the
+def _fixed_height(
+    picture: ego.EgoNetwork | None, facts: list[FactRow], tree: LineagePicture | None = None
+) -> float:
+    """What a page shows whatever the room: heading, pictures, facts, the Links heading, the
     notes, the formats and the footer."""
     height: float = 225 + 195 + _SUMMARY + _HEADING
     if picture is not None:
         height += _HEADING + picture.height + 75
+    if tree is not None:  # drawn at most 1040 px wide, as the page is at 1280 px
+        height += _HEADING + tree.height * min(1.0, 1040 / tree.width) + 75
     height += (
         _HEADING
         + _HEAD
