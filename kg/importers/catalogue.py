@@ -77,6 +77,13 @@ class Snapshot:
     directory: Path
     repository: str
     commit: str
+    records: Path | None = None
+    """The one file a snapshot is (a JSON Lines file), if it is not a whole directory."""
+
+    @property
+    def location(self) -> Path:
+        """What was imported: the snapshot's file, else its directory."""
+        return self.records or self.directory
 
     def shown(self, path: Path) -> str:
         """``path`` as reports show it: ``main-database/AMD OLMo.yaml``."""
@@ -93,6 +100,7 @@ class Snapshot:
 
 
 Importer = Callable[[Snapshot, Resolver, Report], list[RecordFacts]]
+Locator = Callable[["Catalogue", Path, str | None], Snapshot]
 
 
 @dataclass(frozen=True)
@@ -107,16 +115,20 @@ class Catalogue:
     license_url: str
     attribution: str
     read: Importer
+    locate: Locator | None = None
+    """How to find a snapshot that is not a git checkout (the Hub's: a directory or a file)."""
 
     def snapshot(self, directory: Path, commit: str | None = None) -> Snapshot:
         """The snapshot in ``directory``; its commit is ``commit``, or the one SOURCE.txt or the
-        git checkout in ``directory`` names.
+        git checkout in ``directory`` names (or what the catalogue's ``locate`` says).
 
         Raises
         ------
         CatalogueError
             If ``directory`` is not a directory or its commit cannot be told.
         """
+        if self.locate is not None:
+            return self.locate(self, directory, commit)
         if not directory.is_dir():
             raise CatalogueError(f"{directory}: not a directory")
         found = commit or _source_txt_commit(directory) or _git_commit(directory)

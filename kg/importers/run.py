@@ -8,7 +8,7 @@ shape's message, so an import never makes ``kg build`` fail.
 from __future__ import annotations
 
 import logging
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,12 +17,13 @@ import pyoxigraph as ox
 from rdflib.namespace import DCTERMS, FOAF, RDF, RDFS, SDO
 
 from kg.compile.load import load_records
-from kg.compile.rdf import PROVENANCE_GRAPH, build_graph, iri
+from kg.compile.rdf import ONTOLOGY_GRAPH, PROVENANCE_GRAPH, build_graph, iri
 from kg.compile.shapes import shape_violations
 from kg.errors import CatalogueError, ShapeError
 from kg.importers.aliases import load_aliases
 from kg.importers.catalogue import Catalogue, Report, Snapshot
 from kg.importers.facts import RecordFacts, catalogue_iri
+from kg.importers.hf import CATALOGUE as HF
 from kg.importers.mot import CATALOGUE as MOT
 from kg.importers.os_ai_map import CATALOGUE as OS_AI_MAP
 from kg.importers.osai import CATALOGUE as OSAI
@@ -44,11 +45,12 @@ from kg.sparql.results import short
 
 logger = logging.getLogger(__name__)
 
-CATALOGUES: dict[str, Catalogue] = {c.name: c for c in (OSAI, MOT, OS_AI_MAP)}
+CATALOGUES: dict[str, Catalogue] = {c.name: c for c in (OSAI, MOT, OS_AI_MAP, HF)}
 """The catalogues ``kg import`` knows, by the name its subcommands use."""
 ENTITY_KINDS = (*KINDS, "software")
 DISAGREEMENTS = "imports-mof-disagreements.rq"
 MAX_ROUNDS = 3
+CHECK_BATCH = 2000
 RDF_TYPE = iri(RDF.type)
 
 
@@ -153,7 +155,57 @@ def keep_conforming(
     report: Report,
     catalogue: ox.NamedNode,
 ) -> list[RecordFacts]:
-    """The records whose facts, with the rest, conform to ``shapes``; the others are reported."""
+    """The records whose facts, with the rest, conform to ``shapes``; the others are reported.
+
+    More than :data:`CHECK_BATCH` records (a Hub snapshot) are checked a batch at a time, each
+    with what its facts touch: the ontology, the store's facts about the entities they name
+    (and those facts' provenance) and the other records that state those entities; a
+    violation no record of the batch owns is the context's, checked by ``kg build``. pySHACL's
+    time grows faster than the graph: one check of 100 000 models would take hours.
+    """
+    if len(facts) <= CHECK_BATCH:
+        return _keep_conforming(store, facts, shapes, report, catalogue)
+    owner: dict[object, int] = {}
+    for i, f in enumerate(facts):
+        for q in f.quads:
+            owner.setdefault(q.subject, i)
+    ontology = list(store.quads_for_pattern(None, None, None, ONTOLOGY_GRAPH))
+    kept: list[RecordFacts] = []
+    for start in range(0, len(facts), CHECK_BATCH):
+        batch = facts[start : start + CHECK_BATCH]
+        context = ox.Store()
+        context.bulk_extend(ontology)
+        nodes = {t for f in batch for q in f.quads for t in (q.subject, q.object)}
+        others = {owner[n] for n in nodes if n in owner} - set(range(start, start + len(batch)))
+        for j in sorted(others):  # records of other batches that batch's facts name
+            context.bulk_extend(facts[j].all_quads(catalogue))
+        for node in nodes:
+            if not isinstance(node, ox.NamedNode):
+                continue
+            known = list(store.quads_for_pattern(node, None, None))
+            context.bulk_extend(known)
+            for o in {q.object for q in known if isinstance(q.object, ox.NamedNode)}:
+                context.bulk_extend(
+                    ox.Quad(q.subject, q.predicate, q.object, ox.DefaultGraph())
+                    for q in store.quads_for_pattern(o, RDF_TYPE, None)
+                )
+            for g in {q.graph_name for q in known if isinstance(q.graph_name, ox.NamedNode)}:
+                context.bulk_extend(store.quads_for_pattern(g, None, None, PROVENANCE_GRAPH))
+        kept += _keep_conforming(context, batch, shapes, report, catalogue, context=True)
+    return kept
+
+
+def _keep_conforming(
+    store: ox.Store,
+    facts: list[RecordFacts],
+    shapes: Path,
+    report: Report,
+    catalogue: ox.NamedNode,
+    *,
+    context: bool = False,
+) -> list[RecordFacts]:
+    """``facts`` less the records that break ``shapes`` in ``store``; with ``context``, the
+    store is only what the facts touch, so violations no record owns are not its own."""
     kept = list(facts)
     for _ in range(MAX_ROUNDS):
         trial = ox.Store()
@@ -162,12 +214,20 @@ def keep_conforming(
         violations = shape_violations(trial, shapes)
         if not violations:
             return kept
+        owners: dict[ox.NamedNode, list[int]] = defaultdict(list)
+        for i, f in enumerate(kept):
+            mine = set(f.graphs) | {
+                q.subject for q in f.quads if isinstance(q.subject, ox.NamedNode)
+            }
+            for node in mine:
+                owners[node].append(i)
         broken: dict[int, str] = {}
         for focus, message in violations:
-            node = ox.NamedNode(focus) if focus.startswith("http") else None
-            for i, f in enumerate(kept):
-                if node is not None and f.owns(node):
+            if focus.startswith("http"):
+                for i in owners.get(ox.NamedNode(focus), []):
                     broken.setdefault(i, f"{message} ({focus})")
+        if not broken and context:
+            return kept
         if not broken:
             break
         for i, message in sorted(broken.items()):
@@ -193,7 +253,7 @@ def _entry(
         repository=catalogue.repository,
         commit=snapshot.commit,
         license=catalogue.license,
-        directory=str(snapshot.directory),
+        directory=str(snapshot.location),
         file=f"{catalogue.name}.nq",
         report=f"{catalogue.name}-report.tsv",
         records=report.records,
