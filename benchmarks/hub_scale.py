@@ -27,6 +27,7 @@ GROUP_CONCAT parts as sets: Virtuoso orders them as it likes).
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import math
 import os
@@ -47,12 +48,14 @@ import pyoxigraph as ox
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from sparql import JSON, free_port, process, queries, value  # noqa: E402
+from sparql import JSON, free_port, process, queries, value
 
 ROOT = Path(__file__).resolve().parent.parent
 VIRTUOSO = shutil.which("virtuoso-t")
 ISQL = shutil.which("isql-vt") or shutil.which("isql")
-OXIGRAPH = shutil.which("oxigraph", path=str(Path(sys.executable).parent)) or shutil.which("oxigraph")
+OXIGRAPH = shutil.which("oxigraph", path=str(Path(sys.executable).parent)) or shutil.which(
+    "oxigraph"
+)
 TARGETS = ("open-llm-kg", "oxigraph server", "virtuoso")
 CONCATENATED = {"sharedBy", "languages", "regions"}
 # As tests/triplestores.py starts it, with buffers for a large graph (about 4 GB of pages).
@@ -115,10 +118,10 @@ def tree_rss(pid: int) -> int:
     parents: dict[int, int] = {}
     for entry in Path("/proc").iterdir():
         if entry.name.isdigit():
-            try:
-                parents[int(entry.name)] = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
-            except (OSError, IndexError, ValueError):
-                pass
+            with contextlib.suppress(OSError, IndexError, ValueError):
+                parents[int(entry.name)] = int(
+                    (entry / "stat").read_text().rsplit(")", 1)[1].split()[1]
+                )
     tree, frontier = {pid}, [pid]
     while frontier:
         p = frontier.pop()
@@ -129,7 +132,9 @@ def tree_rss(pid: int) -> int:
 
 
 @contextmanager
-def virtuoso(directory: Path, data: Path, timeout: int = 0) -> Iterator[tuple[str, int, subprocess.Popen[bytes]]]:
+def virtuoso(
+    directory: Path, data: Path, timeout: int = 0
+) -> Iterator[tuple[str, int, subprocess.Popen[bytes]]]:
     """Virtuoso over the database in ``directory`` (created if missing): (SPARQL URL, SQL port, process)."""
     if VIRTUOSO is None or ISQL is None:
         raise RuntimeError("virtuoso-t is missing: apt-get install -y virtuoso-opensource")
@@ -184,23 +189,34 @@ def load(args: argparse.Namespace) -> None:
         quads = len(ox.Store.read_only(str(store)))
         result["ours"] = {"seconds": seconds, "peak_rss": usage.ru_maxrss * 1024, "quads": quads,
                           "disk": sum(f.stat().st_size for f in store.resolve().rglob("*") if f.is_file())}  # fmt: skip
-        print(f"kg load: {seconds:.0f} s, {usage.ru_maxrss / 1e6:.2f} GB peak, {quads} quads", flush=True)
+        print(
+            f"kg load: {seconds:.0f} s, {usage.ru_maxrss / 1e6:.2f} GB peak, {quads} quads",
+            flush=True,
+        )
         result["loadavg_after_ours"] = os.getloadavg()
     if not args.skip_virtuoso:
         vdir = base / "virtuoso"
         shutil.rmtree(vdir, ignore_errors=True)
         with virtuoso(vdir, data.parent) as (url, port, proc):
             start = time.perf_counter()
-            isql(port, f"ld_dir('{data.parent}', '{data.name}', 'http://default/'); rdf_loader_run(); checkpoint;")
+            isql(
+                port,
+                f"ld_dir('{data.parent}', '{data.name}', 'http://default/'); rdf_loader_run(); checkpoint;",
+            )
             seconds = time.perf_counter() - start
-            errors = isql(port, "select ll_file, ll_error from DB.DBA.LOAD_LIST where ll_error is not null;")
+            errors = isql(
+                port, "select ll_file, ll_error from DB.DBA.LOAD_LIST where ll_error is not null;"
+            )
             counted = httpx.post(url, data={"query": "SELECT (COUNT(*) AS ?n) { GRAPH ?g { ?s ?p ?o } }"},
                                  headers={"Accept": JSON}, timeout=3600).json()  # fmt: skip
             quads = int(counted["results"]["bindings"][0]["n"]["value"])
             peak = vm(proc.pid, "VmHWM")
         result["virtuoso"] = {"seconds": seconds, "peak_rss": peak, "quads": quads, "errors": errors[-2000:],
                               "disk": sum(f.stat().st_size for f in vdir.glob("*.db"))}  # fmt: skip
-        print(f"virtuoso load: {seconds:.0f} s, {peak / 1e9:.2f} GB peak, {quads} quads (all graphs)", flush=True)
+        print(
+            f"virtuoso load: {seconds:.0f} s, {peak / 1e9:.2f} GB peak, {quads} quads (all graphs)",
+            flush=True,
+        )
     result["loadavg_after"] = os.getloadavg()
     path = args.work / f"{args.label}-load.json"
     old = json.loads(path.read_text()) if path.exists() else {}
@@ -223,7 +239,9 @@ def rows(body: dict[str, object]) -> Counter[tuple[object, ...]]:
     return Counter(tuple(cell(v, b) for v in variables) for b in body["results"]["bindings"])  # type: ignore[index]
 
 
-def runner(url: str, timeout: float, virtuoso_: bool = False) -> Callable[[str], Counter[tuple[object, ...]]]:
+def runner(
+    url: str, timeout: float, virtuoso_: bool = False
+) -> Callable[[str], Counter[tuple[object, ...]]]:
     client = httpx.Client(timeout=timeout)
 
     def run(query: str) -> Counter[tuple[object, ...]]:
@@ -236,7 +254,9 @@ def runner(url: str, timeout: float, virtuoso_: bool = False) -> Callable[[str],
     return run
 
 
-def attempt(run: Callable[[str], Counter[tuple[object, ...]]], query: str) -> tuple[float | str, Counter[tuple[object, ...]] | None]:
+def attempt(
+    run: Callable[[str], Counter[tuple[object, ...]]], query: str
+) -> tuple[float | str, Counter[tuple[object, ...]] | None]:
     start = time.perf_counter()
     try:
         answer = run(query)
@@ -265,7 +285,18 @@ def lookups(url: str, store: Path, samples: int = 1000) -> dict[str, float]:
             start = time.perf_counter()
             client.get(f"/entities/model/{rng.choice(ids)}").raise_for_status()
             times.append((time.perf_counter() - start) * 1000)
-        for q in ("llama", "qwen", "user1234", "bloom", "m99", "mistral", "olmo", "gemma", "user7", "sea-lion"):
+        for q in (
+            "llama",
+            "qwen",
+            "user1234",
+            "bloom",
+            "m99",
+            "mistral",
+            "olmo",
+            "gemma",
+            "user7",
+            "sea-lion",
+        ):
             start = time.perf_counter()
             client.get("/entities", params={"q": q}).raise_for_status()
             searches.append((time.perf_counter() - start) * 1000)
@@ -300,15 +331,29 @@ def query(args: argparse.Namespace) -> None:
         search = time.monotonic() - start
         result["ready"] = {"healthz": health, "readyz": ready, "search": search, "rss": tree_rss(proc.pid),
                            "loadavg": os.getloadavg()}  # fmt: skip
-        print(f"kg serve: healthz {health:.1f} s, readyz {ready:.1f} s, search {search:.1f} s", flush=True)
+        print(
+            f"kg serve: healthz {health:.1f} s, readyz {ready:.1f} s, search {search:.1f} s",
+            flush=True,
+        )
         if not args.no_rest:
             result["rest"] = lookups(ours_url, store) | {"loadavg": os.getloadavg()}
             print(f"REST: {result['rest']}", flush=True)
         result["rss_after_rest"] = tree_rss(proc.pid)
         with (
-            process([OXIGRAPH, "serve-read-only", "--location", str(store), "--bind", f"127.0.0.1:{(oxi := free_port())}",
-                     "--union-default-graph", "--timeout-s", str(int(args.timeout))],
-                    f"http://127.0.0.1:{oxi}/query?query=ASK%7B%7D"),  # fmt: skip
+            process(
+                [
+                    OXIGRAPH,
+                    "serve-read-only",
+                    "--location",
+                    str(store),
+                    "--bind",
+                    f"127.0.0.1:{(oxi := free_port())}",
+                    "--union-default-graph",
+                    "--timeout-s",
+                    str(int(args.timeout)),
+                ],
+                f"http://127.0.0.1:{oxi}/query?query=ASK%7B%7D",
+            ),  # fmt: skip
             virtuoso(base / "virtuoso", data.parent, timeout=int(args.timeout)) as (vurl, _, vproc),
         ):
             runs = {
@@ -320,7 +365,7 @@ def query(args: argparse.Namespace) -> None:
             found: dict[str, object] = result.setdefault("queries", {})  # type: ignore[assignment]
             for turn, name in enumerate(names):
                 text = queries()[name]
-                order = list(TARGETS[turn % 3:] + TARGETS[: turn % 3])
+                order = list(TARGETS[turn % 3 :] + TARGETS[: turn % 3])
                 times: dict[str, list[float]] = {t: [] for t in TARGETS}
                 status: dict[str, str] = {}
                 answers: dict[str, Counter[tuple[object, ...]] | None] = {}
@@ -333,7 +378,9 @@ def query(args: argparse.Namespace) -> None:
                         times[target].append(took)
                 for _ in range(args.repeat):
                     for target in order:
-                        if target in status or (times[target] and times[target][0] > args.slow * 1000):
+                        if target in status or (
+                            times[target] and times[target][0] > args.slow * 1000
+                        ):
                             continue
                         took, _ = attempt(runs[target], text)
                         if isinstance(took, str):
@@ -344,10 +391,14 @@ def query(args: argparse.Namespace) -> None:
                     if len(times[target]) > 1:
                         times[target] = times[target][1:]
                 got = [a for a in answers.values() if a is not None]
-                same = len({tuple(sorted(map(repr, a.elements()))) for a in got}) == 1 if got else None
+                same = (
+                    len({tuple(sorted(map(repr, a.elements()))) for a in got}) == 1 if got else None
+                )
                 ref = answers.get("oxigraph server")
                 agree = {t: (answers[t] == ref) if answers.get(t) is not None and ref is not None else None for t in TARGETS}  # fmt: skip
-                same_set = {t: set(answers[t]) == set(ref) for t in TARGETS if agree.get(t) is False}  # type: ignore[arg-type]
+                same_set = {
+                    t: set(answers[t]) == set(ref) for t in TARGETS if agree.get(t) is False
+                }  # type: ignore[arg-type]
                 diff = {t: {"only here": [repr(r) for r in list(set(answers[t]) - set(ref))[:3]],  # type: ignore[arg-type]
                             "only in oxigraph": [repr(r) for r in list(set(ref) - set(answers[t]))[:3]]}  # type: ignore[arg-type]
                         for t in same_set}  # fmt: skip
@@ -379,36 +430,72 @@ def _ms(x: float | None, status: str | None = None) -> str:
 
 
 def report(args: argparse.Namespace) -> None:
-    loads = {l: json.loads((args.work / f"{l}-load.json").read_text()) for l in args.labels}
-    runs = {l: json.loads(p.read_text()) for l in args.labels if (p := args.work / f"{l}-query.json").exists()}
+    loads = {
+        label: json.loads((args.work / f"{label}-load.json").read_text()) for label in args.labels
+    }
+    runs = {
+        label: json.loads(p.read_text())
+        for label in args.labels
+        if (p := args.work / f"{label}-query.json").exists()
+    }
     print("| data | quads | N-Quads | target | load | peak RSS | on disk |")
     print("|---|---|---|---|---|---|---|")
-    for l, r in loads.items():
-        for key, name in (("ours", "kg load (Oxigraph bulk loader)"), ("virtuoso", "Virtuoso ld_dir + rdf_loader_run")):
+    for label, r in loads.items():
+        for key, name in (
+            ("ours", "kg load (Oxigraph bulk loader)"),
+            ("virtuoso", "Virtuoso ld_dir + rdf_loader_run"),
+        ):
             if key in r:
                 t = r[key]
-                print(f"| {l} | {t['quads']:,} | {r['bytes'] / 1e9:.1f} GB | {name} | {t['seconds'] / 60:.1f} min | "
+                print(f"| {label} | {t['quads']:,} | {r['bytes'] / 1e9:.1f} GB | {name} | {t['seconds'] / 60:.1f} min | "
                       f"{t['peak_rss'] / 1e9:.2f} GB | {t['disk'] / 1e9:.1f} GB |")  # fmt: skip
-    print("\n| data | /healthz | /readyz (search index) | first search | RSS when ready | REST p50 | REST p99 | search p50 |")
+    print(
+        "\n| data | /healthz | /readyz (search index) | first search | RSS when ready | REST p50 | REST p99 | search p50 |"
+    )
     print("|---|---|---|---|---|---|---|---|")
-    for l, r in runs.items():
+    for label, r in runs.items():
         ready, rest = r.get("ready", {}), r.get("rest", {})
-        print(f"| {l} | {ready.get('healthz', 0):.1f} s | {ready.get('readyz', 0):.1f} s | {ready.get('search', 0):.1f} s | "
+        print(f"| {label} | {ready.get('healthz', 0):.1f} s | {ready.get('readyz', 0):.1f} s | {ready.get('search', 0):.1f} s | "
               f"{ready.get('rss', 0) / 1e9:.2f} GB | {rest.get('p50', math.nan):.2f} ms | {rest.get('p99', math.nan):.2f} ms | "
               f"{rest.get('search_p50', math.nan):.1f} ms |")  # fmt: skip
-    for l, r in runs.items():
-        print(f"\n{l}: {r['machine']}, {r['started']} to {r.get('finished')}, timeout {r['timeout']} s, median ms\n")
-        print("| query | rows | open-llm-kg | oxigraph server | virtuoso | ours / oxigraph | ours / faster peer | same rows | load avg |")
+    for label, r in runs.items():
+        print(
+            f"\n{label}: {r['machine']}, {r['started']} to {r.get('finished')}, timeout {r['timeout']} s, median ms\n"
+        )
+        print(
+            "| query | rows | open-llm-kg | oxigraph server | virtuoso | ours / oxigraph | ours / faster peer | same rows | load avg |"
+        )
         print("|---|---|---|---|---|---|---|---|---|")
         for name, e in r.get("queries", {}).items():
             med, st = e["median"], e["status"]
             peers = [med[t] for t in ("oxigraph server", "virtuoso") if med.get(t)]
-            ratio = f"{med['open-llm-kg'] / med['oxigraph server']:.2f}" if med.get("open-llm-kg") and med.get("oxigraph server") else "-"
-            fastest = f"{med['open-llm-kg'] / min(peers):.2f}" if med.get("open-llm-kg") and peers else "-"
+            ratio = (
+                f"{med['open-llm-kg'] / med['oxigraph server']:.2f}"
+                if med.get("open-llm-kg") and med.get("oxigraph server")
+                else "-"
+            )
+            fastest = (
+                f"{med['open-llm-kg'] / min(peers):.2f}"
+                if med.get("open-llm-kg") and peers
+                else "-"
+            )
             rows_ = next((n for n in e["rows"].values() if n is not None), "-")
             agree = e.get("agrees_with_oxigraph", {})
             sets = e.get("same_set", {})
-            same = "yes" if e["same"] else ("NO: " + ", ".join(t + (" (same set, repeats rows)" if sets.get(t) else "") for t, a in agree.items() if a is False) if e["same"] is False else "-")
+            same = (
+                "yes"
+                if e["same"]
+                else (
+                    "NO: "
+                    + ", ".join(
+                        t + (" (same set, repeats rows)" if sets.get(t) else "")
+                        for t, a in agree.items()
+                        if a is False
+                    )
+                    if e["same"] is False
+                    else "-"
+                )
+            )
             print(f"| {name} | {rows_} | {_ms(med.get('open-llm-kg'), st.get('open-llm-kg'))} | "
                   f"{_ms(med.get('oxigraph server'), st.get('oxigraph server'))} | {_ms(med.get('virtuoso'), st.get('virtuoso'))} | "
                   f"{ratio} | {fastest} | {same} | {e['loadavg'][0]:.1f}-{e['loadavg'][1]:.1f} |")  # fmt: skip
@@ -416,7 +503,7 @@ def report(args: argparse.Namespace) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--work", type=Path, default=Path("/tmp/hub"))
+    parser.add_argument("--work", type=Path, default=Path("/tmp/hub"))  # noqa: S108 -- a benchmark's scratch space
     sub = parser.add_subparsers(dest="command", required=True)
     p = sub.add_parser("load")
     p.add_argument("label")
@@ -427,7 +514,9 @@ def main() -> None:
     p.add_argument("label")
     p.add_argument("--timeout", type=float, default=60, help="seconds a request may take")
     p.add_argument("--repeat", type=int, default=3)
-    p.add_argument("--slow", type=float, default=15, help="a warm-up past these seconds is the only run")
+    p.add_argument(
+        "--slow", type=float, default=15, help="a warm-up past these seconds is the only run"
+    )
     p.add_argument("--only", help="comma-separated query names (cq01,cq05,...)")
     p.add_argument("--no-rest", action="store_true")
     p = sub.add_parser("report")
