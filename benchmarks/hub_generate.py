@@ -36,7 +36,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from generate import ID, IDENTIFIER, LABEL, NS, RDF_TYPE, XSD, Writer, iri, literal, zipf_pick  # noqa: E402
+from generate import IDENTIFIER, LABEL, NS, RDF_TYPE, Writer, iri, literal, zipf_pick
 
 HUGGINGKG = {
     "models": 1_202_732,
@@ -77,7 +77,9 @@ CURATED_LICENSES = {"apache-2.0", "mit", "cc-by-4.0", "cc-by-nc-4.0", "cc-by-sa-
                     "llama-2-community", "llama-3-community", "llama-3.1-community", "tongyi-qianwen"}  # fmt: skip
 
 
-def author_sizes(rng: random.Random, models: int, exponent: float = 2.2, cap: int = 25_000) -> list[int]:
+def author_sizes(
+    rng: random.Random, models: int, exponent: float = 2.2, cap: int = 25_000
+) -> list[int]:
     """Models per author, a discrete power law P(s) ~ s^-exponent, summing to ``models``."""
     sizes: list[int] = []
     total = 0
@@ -110,7 +112,7 @@ class HubWriter(Writer):
         self.lines = saved
 
 
-def generate(out, models: int, curated: Path, seed: int) -> Counter[str]:  # noqa: ANN001, C901
+def generate(out, models: int, curated: Path, seed: int) -> Counter[str]:
     rng = random.Random(seed)
     counts: Counter[str] = Counter()
     with curated.open(encoding="utf-8") as f:
@@ -138,7 +140,7 @@ def generate(out, models: int, curated: Path, seed: int) -> Counter[str]:  # noq
     children: Counter[str] = Counter()
     families: Counter[str] = Counter()
     family: dict[str, str] = {f: f for f in FOUNDATIONS}
-    licence_ids = [l for l, _ in LICENSES]
+    licence_ids = [name for name, _ in LICENSES]
     licence_weights = [p for _, p in LICENSES]
     start = time.perf_counter()
 
@@ -266,12 +268,16 @@ def generate(out, models: int, curated: Path, seed: int) -> Counter[str]:  # noq
 
 def report(counts: Counter[str], models: int) -> None:
     edges = sum(counts[f"edge {k}"] for k in KINDS)
-    print("| figure | HuggingKG (2024-12-15) | generated | per model, HuggingKG | per model, generated |")
+    print(
+        "| figure | HuggingKG (2024-12-15) | generated | per model, HuggingKG | per model, generated |"
+    )
     print("|---|---|---|---|---|")
     hk = HUGGINGKG["models"]
     rows = [("models", hk, models), ("lineage edges", HUGGINGKG["lineage edges"], edges)]
     rows += [(f"  {k}", HUGGINGKG[k], counts[f"edge {k}"]) for k in KINDS]
-    rows += [("model-dataset edges", HUGGINGKG["model-dataset edges"], counts["model-dataset edges"])]
+    rows += [
+        ("model-dataset edges", HUGGINGKG["model-dataset edges"], counts["model-dataset edges"])
+    ]
     for name, theirs, ours in rows:
         print(f"| {name} | {theirs:,} | {ours:,} | {theirs / hk:.4f} | {ours / models:.4f} |")
     print()
@@ -281,12 +287,16 @@ def report(counts: Counter[str], models: int) -> None:
     print(f"- authors: {counts['authors']:,}; with 1-3 models: {counts['authors with 1-3 models'] / counts['authors']:.0%}; "
           f"top author {counts['top-1 author models']:,} models ({counts['top-1 author models'] / models:.1%}), "
           f"top 10 {counts['top-10 authors models'] / models:.1%}, top 100 {counts['top-100 authors models'] / models:.1%}")  # fmt: skip
-    print(f"- base models (no parent): {counts['base models']:,}, childless: {counts['childless base models'] / counts['base models']:.1%}")
+    print(
+        f"- base models (no parent): {counts['base models']:,}, childless: {counts['childless base models'] / counts['base models']:.1%}"
+    )
     print("- largest families (descendant edges): " + ", ".join(
         f"{k[7:]} {v:,}" for k, v in counts.items() if k.startswith("family ")))  # fmt: skip
     print("- depth: " + ", ".join(f"{d}: {counts[f'depth {d}']:,}" for d in range(1, DEPTH + 1)))
     licensed = sum(v for k, v in counts.items() if k.startswith("licence "))
-    print(f"- models with a licence: {licensed / models:.0%}; datasets named: {counts['datasets']:,}")
+    print(
+        f"- models with a licence: {licensed / models:.0%}; datasets named: {counts['datasets']:,}"
+    )
     print(f"- quads: {counts['curated quads']:,} curated + {counts['hub quads']:,} Hub = "
           f"{counts['curated quads'] + counts['hub quads']:,} ({counts['hub quads'] / models:.1f} per Hub model)")  # fmt: skip
 
