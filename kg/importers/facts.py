@@ -54,6 +54,9 @@ class RecordFacts:
     source: str
     quads: list[ox.Quad] = field(default_factory=list)
     graphs: dict[ox.NamedNode, tuple[ox.NamedNode, Qualifiers]] = field(default_factory=dict)
+    _graph_of: dict[tuple[str, str, str | None], ox.NamedNode] = field(
+        default_factory=dict, repr=False
+    )
 
     def add(
         self,
@@ -68,12 +71,15 @@ class RecordFacts:
         """One fact about ``topic``; ``inferred`` (a note saying how) marks a computed fact,
         ``source`` a fact the record's catalogue states in another file."""
         where = source or self.source
-        if inferred:
-            q = Qualifiers(where, "curator-inference", note=inferred)
-        else:
-            q = Qualifiers(where, "public-record")
-        graph = q.graph(topic)
-        self.graphs[graph] = (topic, q)
+        key = (topic.value, where, inferred)
+        graph = self._graph_of.get(key)
+        if graph is None:
+            if inferred:
+                q = Qualifiers(where, "curator-inference", note=inferred)
+            else:
+                q = Qualifiers(where, "public-record")
+            graph = self._graph_of[key] = q.graph(topic)
+            self.graphs[graph] = (topic, q)
         self.quads.append(ox.Quad(s, iri(p), o, graph))
 
     def entity(self, found: Resolved, cls: str, name: str) -> None:
