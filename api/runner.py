@@ -4,6 +4,8 @@ query editor page."""
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Coroutine
+from typing import Any, TypeVar
 
 from fastapi import Request
 
@@ -12,7 +14,9 @@ from kg.errors import ClientGoneError, PayloadTooLargeError
 from kg.sparql.cost import is_small
 from kg.sparql.dataset import Dataset
 from kg.sparql.protocol import Answer, refuse_forbidden
-from kg.sparql.workers import Job
+from kg.sparql.workers import Job, StreamedAnswer
+
+T = TypeVar("T")
 
 
 async def run_query(
@@ -27,6 +31,34 @@ async def run_query(
     """Run ``sparql`` for ``request``'s client in a query worker, within the app's limits;
     ``endpoint`` is the base IRI. If the client goes away first, the query is dropped from
     the queue or stopped."""
+    job, client, small = _job(request, state, sparql, dataset, accept, formats, endpoint)
+    return await _unless_gone(request, state.pool.run(job, client, small=small))
+
+
+async def stream_query(
+    request: Request,
+    state: AppState,
+    sparql: str,
+    dataset: Dataset,
+    accept: str | None,
+    formats: tuple[str, ...],
+    endpoint: str,
+) -> Answer | StreamedAnswer:
+    """As :func:`run_query`, but an answer longer than ``STREAM_AFTER`` bytes comes as it is
+    read from the worker (``kg.sparql.workers``)."""
+    job, client, small = _job(request, state, sparql, dataset, accept, formats, endpoint)
+    return await _unless_gone(request, state.pool.run_streamed(job, client, small=small))
+
+
+def _job(
+    request: Request,
+    state: AppState,
+    sparql: str,
+    dataset: Dataset,
+    accept: str | None,
+    formats: tuple[str, ...],
+    endpoint: str,
+) -> tuple[Job, str, bool]:
     settings = state.settings
     if len(sparql) > settings.max_query_chars:
         raise PayloadTooLargeError(
@@ -37,7 +69,12 @@ async def run_query(
         sparql, dataset, accept, formats, endpoint, settings.max_rows, settings.max_answer_bytes
     )
     client = request.client.host if request.client else "-"
-    work = asyncio.ensure_future(state.pool.run(job, client, small=is_small(sparql)))
+    return job, client, is_small(sparql)
+
+
+async def _unless_gone(request: Request, running: Coroutine[Any, Any, T]) -> T:
+    """The result of ``running``, which is cancelled if the client closes the connection."""
+    work = asyncio.ensure_future(running)
     gone = asyncio.ensure_future(_disconnected(request))
     try:
         await asyncio.wait({work, gone}, return_when=asyncio.FIRST_COMPLETED)

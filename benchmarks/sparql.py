@@ -3,11 +3,15 @@
     python benchmarks/generate.py 1000000 build/bench/1m.nq
     kg load build/bench/1m.nq --store build/bench/1m.store
     python benchmarks/sparql.py build/bench/1m.nq build/bench/1m.store [--repeat 7] [--no-rdflib]
+        [--before DIR] [--only iri-lookup,1-hop-join]
 
 Targets, each over HTTP on loopback except the last:
 (a) open-llm-kg (`kg serve --store`), (b) Oxigraph's own server (`oxigraph serve-read-only`,
 from the `oxigraph` PyPI package: the engine's limit over HTTP), (c) rdflib-endpoint serving
 the same file (the Python peer a user would pick), (d) pyoxigraph in-process (no HTTP).
+With ``--before DIR`` (another checkout, e.g. ``git archive REV | tar -x -C DIR``), its
+``kg serve`` is one more target, "open-llm-kg before", for a before/after in one run.
+The targets take turns, one run each, so that the load of a shared machine falls on all alike.
 Queries: the twelve competency queries of ontology/queries/ and five micro-queries. Every
 target must return the same rows (numbers compared by value). Prints medians and ratios
 as Markdown, with REST entity lookup latencies. A benchmark, not a test.
@@ -28,7 +32,7 @@ import sys
 import time
 from collections import Counter
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
@@ -61,9 +65,15 @@ def free_port() -> int:
 
 @contextmanager
 def process(
-    command: list[str], ready_url: str, env: dict[str, str] | None = None, wait: float = 600
+    command: list[str],
+    ready_url: str,
+    env: dict[str, str] | None = None,
+    wait: float = 600,
+    cwd: Path | None = None,
 ) -> Iterator[None]:
-    proc = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    proc = subprocess.Popen(
+        command, env=env, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
     try:
         deadline = time.monotonic() + wait
         while True:
@@ -121,34 +131,45 @@ def in_process_runner(store: ox.Store) -> Callable[[str], Counter[tuple[object, 
 
     def run(query: str) -> Counter[tuple[object, ...]]:
         result = store.query(query, use_default_graph_as_union=True)
-        return rows(json.loads(result.serialize(format=ox.QueryResultsFormat.JSON)))  # type: ignore[union-attr]
+        return rows(json.loads(result.serialize(format=ox.QueryResultsFormat.JSON)))  # type: ignore[arg-type]
 
     return run
 
 
 def measure(
-    run: Callable[[str], Counter[tuple[object, ...]]], query: str, repeat: int, budget: float
-) -> tuple[float, Counter[tuple[object, ...]] | None]:
-    """Median milliseconds over ``repeat`` runs after a warm-up (fewer if over ``budget`` s).
-
-    A target that fails or times out gets NaN and no answer.
-    """
-    try:
-        answer = run(query)
-    except httpx.HTTPError as exc:
-        print(f"  {type(exc).__name__} on: {query.splitlines()[0][:80]}", file=sys.stderr)
-        return math.nan, None
-    times = []
-    spent = 0.0
+    targets: dict[str, Callable[[str], Counter[tuple[object, ...]]]],
+    query: str,
+    repeat: int,
+    budget: float,
+) -> dict[str, tuple[float, Counter[tuple[object, ...]] | None]]:
+    """Median milliseconds of each target over ``repeat`` runs after a warm-up (fewer if over
+    ``budget`` s), the targets taking turns. A target that fails or times out gets NaN and no
+    answer."""
+    answers: dict[str, Counter[tuple[object, ...]] | None] = {}
+    times: dict[str, list[float]] = {}
+    spent: dict[str, float] = {}
+    for name, run in targets.items():
+        try:
+            answers[name] = run(query)
+            times[name], spent[name] = [], 0.0
+        except httpx.HTTPError as exc:
+            print(
+                f"  {name}: {type(exc).__name__} on: {query.splitlines()[0][:80]}", file=sys.stderr
+            )
+            answers[name] = None
     for _ in range(repeat):
-        start = time.perf_counter()
-        run(query)
-        elapsed = time.perf_counter() - start
-        times.append(elapsed * 1000)
-        spent += elapsed
-        if spent > budget:
-            break
-    return statistics.median(times), answer
+        for name in times:
+            if spent[name] > budget:
+                continue
+            start = time.perf_counter()
+            targets[name](query)
+            elapsed = time.perf_counter() - start
+            times[name].append(elapsed * 1000)
+            spent[name] += elapsed
+    return {
+        name: (statistics.median(times[name]) if name in times else math.nan, answers[name])
+        for name in targets
+    }
 
 
 def queries() -> dict[str, str]:
@@ -184,23 +205,38 @@ def main() -> None:
     parser.add_argument(
         "--budget", type=float, default=20, help="seconds per query and target at most"
     )
+    parser.add_argument("--before", type=Path, help="a checkout to serve as one more target")
+    parser.add_argument("--only", help="comma-separated query names (cq01, iri-lookup...)")
     parser.add_argument(
         "--no-rdflib", action="store_true", help="skip rdflib-endpoint (slow to load large files)"
     )
     args = parser.parse_args()
-    ours, oxi, rdfl = free_port(), free_port(), free_port()
+    ours, oxi, rdfl, old = free_port(), free_port(), free_port(), free_port()
+    chosen = {
+        name: query
+        for name, query in queries().items()
+        if not args.only or name in args.only.split(",")
+    }
     env = {**os.environ, "LLMKG_MAX_ROWS": "1000000000", "LLMKG_QUERY_TIMEOUT": "300"}
     store = ox.Store.read_only(str(args.store))
     targets: dict[str, Callable[[str], Counter[tuple[object, ...]]]] = {}
     results: dict[str, dict[str, float]] = {}
     answers: dict[str, dict[str, Counter[tuple[object, ...]] | None]] = {}
     oxigraph = shutil.which("oxigraph") or str(Path(sys.executable).parent / "oxigraph")
-    with (
+    serve = [sys.executable, "-m", "kg", "serve", "--store", str(args.store), "--port"]
+    before = (
         process(
-            [sys.executable, "-m", "kg", "serve", "--store", str(args.store), "--port", str(ours)],
-            f"http://127.0.0.1:{ours}/readyz",
-            env,
-        ),
+            [*serve, str(old)],
+            f"http://127.0.0.1:{old}/readyz",
+            {**env, "PYTHONPATH": str(args.before.resolve())},
+            cwd=args.before,
+        )
+        if args.before
+        else nullcontext()
+    )
+    with (
+        before,
+        process([*serve, str(ours)], f"http://127.0.0.1:{ours}/readyz", env, cwd=ROOT),
         process(
             [
                 oxigraph,
@@ -215,13 +251,15 @@ def main() -> None:
         ),
     ):
         targets["open-llm-kg"] = http_runner(f"http://127.0.0.1:{ours}/sparql", args.budget * 10)
+        if args.before:
+            targets["open-llm-kg before"] = http_runner(
+                f"http://127.0.0.1:{old}/sparql", args.budget * 10
+            )
         targets["oxigraph server"] = http_runner(f"http://127.0.0.1:{oxi}/query", args.budget * 10)
         targets["pyoxigraph in-process"] = in_process_runner(store)
-        for name, query in queries().items():
-            for target, run in targets.items():
-                results.setdefault(name, {})[target], answer = measure(
-                    run, query, args.repeat, args.budget
-                )
+        for name, query in chosen.items():
+            for target, (took, answer) in measure(targets, query, args.repeat, args.budget).items():
+                results.setdefault(name, {})[target] = took
                 answers.setdefault(name, {})[target] = answer
         rest = rest_latency(f"http://127.0.0.1:{ours}", store)
     if not args.no_rdflib:
@@ -239,12 +277,14 @@ def main() -> None:
             str(rdfl),
         ]
         run = http_runner(f"http://127.0.0.1:{rdfl}/", args.budget * 3)
-        pending = list(queries().items())
+        pending = list(chosen.items())
         while pending:
             with process(command, f"http://127.0.0.1:{rdfl}/", wait=3600):
                 while pending:
                     name, query = pending.pop(0)
-                    took, answer = measure(run, query, max(1, args.repeat // 3), args.budget)
+                    took, answer = measure(
+                        {"rdflib-endpoint": run}, query, max(1, args.repeat // 3), args.budget
+                    )["rdflib-endpoint"]
                     results[name]["rdflib-endpoint"], answers[name]["rdflib-endpoint"] = (
                         took,
                         answer,
@@ -267,17 +307,25 @@ def report(
     rest: tuple[float, float],
     quads: int,
 ) -> None:
-    names = ["open-llm-kg", "oxigraph server", "rdflib-endpoint", "pyoxigraph in-process"]
+    names = [
+        "open-llm-kg",
+        "open-llm-kg before",
+        "oxigraph server",
+        "rdflib-endpoint",
+        "pyoxigraph in-process",
+    ]
     names = [n for n in names if any(n in r for r in results.values())]
     print(
         f"Data: {args.data.name}, {quads} quads. Machine: {platform.machine()}, {os.cpu_count()} CPUs, "
         f"Python {platform.python_version()}, pyoxigraph {ox.__version__}. Median of up to {args.repeat} runs (ms).\n"
     )
     print(
-        "| query | rows | " + " | ".join(names) + " | ours / oxigraph | rdflib / ours | same rows |"
+        "| query | rows | "
+        + " | ".join(names)
+        + " | ours / oxigraph | before / oxigraph | rdflib / ours | same rows |"
     )
-    print("|---|---|" + "---|" * len(names) + "---|---|---|")
-    ratios, speedups = [], []
+    print("|---|---|" + "---|" * len(names) + "---|---|---|---|")
+    ratios, befores, speedups = [], [], []
     for query, by_target in results.items():
         same = (
             len(
@@ -292,6 +340,9 @@ def report(
         ratio = by_target["open-llm-kg"] / by_target["oxigraph server"]
         if not math.isnan(ratio):
             ratios.append(ratio)
+        was = by_target.get("open-llm-kg before", math.nan) / by_target["oxigraph server"]
+        if not math.isnan(was):
+            befores.append(was)
         speedup = (
             by_target["rdflib-endpoint"] / by_target["open-llm-kg"]
             if "rdflib-endpoint" in by_target
@@ -301,11 +352,13 @@ def report(
             speedups.append(speedup)
         cells = " | ".join(_cell(by_target.get(n)) for n in names)
         print(
-            f"| {query} | {sum((answers[query]['open-llm-kg'] or Counter()).values())} | {cells} | {ratio:.2f} | "
+            f"| {query} | {sum((answers[query]['open-llm-kg'] or Counter()).values())} | {cells} | {ratio:.2f} | {_cell(was, '.2f')} | "
             f"{_cell(speedup, '.0f')} | {'yes' if same else 'NO'} |"
         )
     geomean = math.exp(statistics.fmean(math.log(r) for r in ratios))
     line = f"\nGeometric mean, open-llm-kg / Oxigraph server: **{geomean:.2f}x**"
+    if befores:
+        line += f" (before: {math.exp(statistics.fmean(math.log(r) for r in befores)):.2f}x)"
     if speedups:
         line += f"; rdflib-endpoint / open-llm-kg: **{math.exp(statistics.fmean(math.log(s) for s in speedups)):.0f}x**"
     print(line + ".")

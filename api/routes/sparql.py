@@ -6,10 +6,10 @@ from typing import Annotated
 from urllib.parse import parse_qs, urlencode
 
 from fastapi import APIRouter, Query, Request, Response
-from fastapi.responses import RedirectResponse
+from fastapi.responses import RedirectResponse, StreamingResponse
 
 from api.deps import State
-from api.runner import read_body, run_query
+from api.runner import read_body, stream_query
 from api.state import AppState
 from kg.errors import (
     ForbiddenOperationError,
@@ -25,10 +25,12 @@ from kg.sparql.protocol import (
     GRAPH_TYPES,
     READ_ONLY,
     SOLUTION_TYPES,
+    Answer,
     describe_service,
     negotiate,
 )
 from kg.sparql.queries import Example, named_queries
+from kg.sparql.workers import StreamedAnswer
 
 router = APIRouter(tags=["sparql"])
 
@@ -95,13 +97,17 @@ async def _run(
     accept = request.headers.get("accept")
     formats = tuple(v for name in FORMAT_PARAMETERS for v in params.get(name, []))
     endpoint = str(request.url.replace(query=""))
+    answer: Answer | StreamedAnswer
     if sparql is None:
         quads = state.warm.result().quads if state.warm.done() else None
         version = serving_release(state.settings, quads) if quads is not None else None
         answer = describe_service(endpoint, quads, version=version, accept=accept)
     else:
-        answer = await run_query(request, state, sparql, dataset, accept, formats, endpoint)
+        answer = await stream_query(request, state, sparql, dataset, accept, formats, endpoint)
     headers = {"Vary": "Accept", **answer.headers}
+    if isinstance(answer, StreamedAnswer):  # long: sent as it comes from the worker
+        headers["Content-Length"] = str(answer.size)
+        return StreamingResponse(answer.chunks, media_type=answer.media_type, headers=headers)
     return Response(answer.body, media_type=answer.media_type, headers=headers)
 
 

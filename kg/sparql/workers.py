@@ -7,6 +7,16 @@ client that asked for it goes away (the request is cancelled), or when it needs 
 than its cap (the allocation fails, the worker aborts: ``QueryMemoryError``); the other workers
 keep answering. Answers are capped in rows and in bytes before they leave the worker.
 
+A worker sends its answer as a head (media type, headers, length) and then the body in raw
+chunks of ``CHUNK`` bytes, not pickled. An answer of at most ``STREAM_AFTER`` bytes is read
+whole before anything is sent to the client, so its status code is exact; a longer one may be
+streamed (:meth:`QueryPool.run_streamed`): the head is known, with the ``Content-Length``, and
+the body is read from the worker in the background as fast as the pipe allows (the worker is
+held, and counted against its client's share, until it is all read) while it is sent to the
+client. If the worker fails after that, the stream ends with an error, so the client sees a
+body shorter than its ``Content-Length`` and a connection closed: never a short 200 that looks
+whole.
+
 The workers are in three lanes: ``fast`` ones, with a short deadline, for queries that look
 small (``kg.sparql.cost``); ``general`` ones, at a lower CPU priority, for every query; and
 ``penalty`` ones, at the lowest, for the clients whose queries were stopped at a limit in the
@@ -22,12 +32,13 @@ import multiprocessing
 import os
 import resource
 import signal
+from collections.abc import AsyncIterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection
 from multiprocessing.process import BaseProcess
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from kg.errors import KGError, QueryMemoryError, QueryTimeoutError, WorkerLostError
 from kg.settings import Settings
@@ -40,6 +51,10 @@ logger = logging.getLogger(__name__)
 _CONTEXT = multiprocessing.get_context("spawn")
 NICENESS = {"fast": 0, "general": 10, "penalty": 19}
 """CPU priority by lane: the server process (REST lookups) and the fast lane first."""
+CHUNK = 1 << 20
+"""Bytes of an answer per message on the pipe."""
+STREAM_AFTER = 1 << 20
+"""Answers longer than this may be streamed to the client; shorter ones are read whole."""
 MEMORY_DEATHS = (-signal.SIGABRT, -signal.SIGKILL)
 """How a worker ends that ran out of memory: pyoxigraph aborts when an allocation fails, and
 the kernel's OOM killer sends SIGKILL (the pool's own kills are not counted here)."""
@@ -56,6 +71,26 @@ class Job:
     base_iri: str | None = None
     max_rows: int | None = None
     max_bytes: int | None = None
+
+
+@dataclass(frozen=True)
+class _Head:
+    """What a worker sends first of an answer: its body follows in ``size`` bytes."""
+
+    media_type: str
+    headers: dict[str, str]
+    size: int
+
+
+@dataclass(frozen=True)
+class StreamedAnswer:
+    """An answer whose body is still coming from the worker: ``size`` bytes in ``chunks``,
+    which raise (a ``KGError``) if the worker fails before the end."""
+
+    media_type: str
+    headers: dict[str, str]
+    size: int
+    chunks: AsyncIterator[bytes]
 
 
 @dataclass(frozen=True)
@@ -124,7 +159,27 @@ def _serve(conn: Connection, source: Path | Endpoint, memory_mb: int | None) -> 
             reply = _memory_error(memory_mb)
         except Exception as exc:
             reply = KGError(f"the query failed: {type(exc).__name__}: {exc}")
-        conn.send(reply)
+        if isinstance(reply, KGError):
+            conn.send(reply)
+            continue
+        conn.send(_Head(reply.media_type, reply.headers, len(reply.body)))
+        body = memoryview(reply.body)
+        for start in range(0, len(body), CHUNK):
+            conn.send_bytes(body[start : start + CHUNK])
+
+
+def _receive(conn: Connection, stream_after: int | None) -> tuple[Any, bytes | None]:
+    """A worker's reply: an error, or a head and (unless it is longer than ``stream_after``)
+    the whole body."""
+    head = conn.recv()
+    if not isinstance(head, _Head) or (stream_after is not None and head.size > stream_after):
+        return head, None
+    if head.size <= CHUNK:
+        return head, conn.recv_bytes() if head.size else b""
+    body = bytearray()
+    while len(body) < head.size:
+        body += conn.recv_bytes()
+    return head, bytes(body)
 
 
 def _memory_error(memory_mb: int | None) -> QueryMemoryError:
@@ -174,6 +229,7 @@ class QueryPool:
             max_workers=2 * self.size + 2, thread_name_prefix="query-pool"
         )
         self._replacements: set[asyncio.Task[None]] = set()
+        self._drains: set[asyncio.Task[None]] = set()
         self._closed = False
 
     def _spawn(self, lane: str) -> _Worker:
@@ -241,8 +297,8 @@ class QueryPool:
         return sorted(w.process.pid for w in self._all if w.process.pid is not None)
 
     async def run(self, job: Job, client: str = "-", *, small: bool = False) -> Answer:
-        """Run ``job`` for ``client`` (an address) in a worker and return its answer; a
-        ``small`` one may take the fast lane. Cancelling the call stops the query.
+        """Run ``job`` for ``client`` (an address) in a worker and return its answer, whole;
+        a ``small`` one may take the fast lane. Cancelling the call stops the query.
 
         Raises
         ------
@@ -259,40 +315,102 @@ class QueryPool:
         KGError
             Whatever the query itself raised (syntax, negotiation...).
         """
+        return cast(Answer, await self._run(job, client, small, None))  # never streamed
+
+    async def run_streamed(
+        self, job: Job, client: str = "-", *, small: bool = False
+    ) -> Answer | StreamedAnswer:
+        """As :meth:`run`, but an answer longer than ``STREAM_AFTER`` bytes comes as a
+        :class:`StreamedAnswer`, its body still being read from the worker."""
+        return await self._run(job, client, small, STREAM_AFTER)
+
+    async def _run(
+        self, job: Job, client: str, small: bool, stream_after: int | None
+    ) -> Answer | StreamedAnswer:
         fast = small and self.limits.fast_workers > 0
         try:
             try:
-                return await self._run_in(
-                    job, client, ("fast", "general") if fast else ("general",)
-                )
+                lanes = ("fast", "general") if fast else ("general",)
+                return await self._run_in(job, client, lanes, stream_after)
             except _OverranError:  # it looked small and was not: again, in the general lane
                 self._queue.penalize(client)
                 logger.info("%s: a query overran the fast lane; penalized for a while", client)
-                return await self._run_in(job, client, ("general",))
+                return await self._run_in(job, client, ("general",), stream_after)
         except (QueryTimeoutError, QueryMemoryError):
             self._queue.penalize(client)
             raise
 
-    async def _run_in(self, job: Job, client: str, lanes: tuple[str, ...]) -> Answer:
+    async def _run_in(
+        self, job: Job, client: str, lanes: tuple[str, ...], stream_after: int | None
+    ) -> Answer | StreamedAnswer:
         worker, _ = await self._queue.acquire(client, lanes)
+        streaming = False
         try:
-            reply = await self._ask(worker, job)
+            loop = asyncio.get_running_loop()
+            timeout = self.limits.fast_timeout if worker.lane == "fast" else self.limits.timeout
+            deadline = loop.time() + timeout
+            head, body = await self._ask(worker, job, stream_after)
+            if isinstance(head, KGError):
+                raise head
+            if body is not None:
+                return Answer(body, head.media_type, head.headers)
+            chunks: asyncio.Queue[bytes | KGError | None] = asyncio.Queue()
+            task = loop.create_task(self._drain(worker, head.size, deadline, chunks, client))
+            streaming = True  # the drain puts the worker back and ends the client's turn
+            self._drains.add(task)
+            task.add_done_callback(self._drains.discard)
+            return StreamedAnswer(head.media_type, head.headers, head.size, _chunks(chunks))
+        finally:
+            if not streaming:
+                self._queue.finished(client)
+
+    async def _drain(
+        self,
+        worker: _Worker,
+        size: int,
+        deadline: float,
+        chunks: asyncio.Queue[bytes | KGError | None],
+        client: str,
+    ) -> None:
+        """Read the ``size`` bytes of an answer from ``worker`` into ``chunks`` by
+        ``deadline``, then put the worker back (or retire it, and end ``chunks`` with an
+        error, if it failed)."""
+        loop = asyncio.get_running_loop()
+        got = 0
+        try:
+            while got < size:
+                chunk = await asyncio.wait_for(
+                    loop.run_in_executor(self._threads, worker.conn.recv_bytes),
+                    max(deadline - loop.time(), 0.0),
+                )
+                got += len(chunk)
+                chunks.put_nowait(chunk)
+        except (TimeoutError, EOFError, OSError, asyncio.CancelledError) as exc:
+            self._retire(worker)
+            chunks.put_nowait(
+                WorkerLostError("the query worker stopped while it sent the answer; retry")
+            )
+            if isinstance(exc, asyncio.CancelledError):
+                raise
+        else:
+            self._queue.put(worker, worker.lane)
+            chunks.put_nowait(None)
         finally:
             self._queue.finished(client)
-        if isinstance(reply, KGError):
-            raise reply
-        answer: Answer = reply
-        return answer
 
-    async def _ask(self, worker: _Worker, job: Job) -> Any:
-        """``worker``'s reply to ``job``; the worker is put back, or retired if the query
-        overran, was cancelled or killed it."""
+    async def _ask(
+        self, worker: _Worker, job: Job, stream_after: int | None
+    ) -> tuple[Any, bytes | None]:
+        """``worker``'s reply to ``job``: an error or a head, and the whole body unless it is
+        longer than ``stream_after``. The worker is put back once the body is read, or
+        retired if the query overran, was cancelled or killed it."""
         loop = asyncio.get_running_loop()
         timeout = self.limits.fast_timeout if worker.lane == "fast" else self.limits.timeout
         try:
             worker.conn.send(job)
-            reply = await asyncio.wait_for(
-                loop.run_in_executor(self._threads, worker.conn.recv), timeout
+            head, body = await asyncio.wait_for(
+                loop.run_in_executor(self._threads, _receive, worker.conn, stream_after),
+                timeout,
             )
         except TimeoutError:
             self._retire(worker)
@@ -313,8 +431,9 @@ class QueryPool:
         except BaseException:  # cancelled: the client went away, or the server stops
             self._retire(worker)
             raise
-        self._queue.put(worker, worker.lane)
-        return reply
+        if body is not None or not isinstance(head, _Head):
+            self._queue.put(worker, worker.lane)
+        return head, body
 
     def _retire(self, worker: _Worker) -> None:
         """Kill ``worker`` now, and start a replacement in its lane in the background."""
@@ -349,3 +468,14 @@ class QueryPool:
             worker.stop()
         self._all.clear()
         self._threads.shutdown(wait=False, cancel_futures=True)
+
+
+async def _chunks(queue: asyncio.Queue[bytes | KGError | None]) -> AsyncIterator[bytes]:
+    """The chunks of an answer as they come from the worker; an error if it failed."""
+    while True:
+        item = await queue.get()
+        if item is None:
+            return
+        if isinstance(item, KGError):
+            raise item
+        yield item
