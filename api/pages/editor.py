@@ -53,13 +53,19 @@ ROWS = 16
 that the error under it is in view on a laptop's screen (1280x800) without scrolling."""
 ERROR_ROWS = 6
 
+GITHUB = "https://github.com/"
 CATALOGUES = (
-    ("osai", "European Open Source AI Index", "Language-Technology-Assessment/main-database"),
-    ("mot", "Model Openness Tool", "lfai/model_openness_tool"),
-    ("os-ai-map", "AI Stack Map", "currentai-org/os-ai-map"),
+    (
+        "osai",
+        "European Open Source AI Index",
+        f"{GITHUB}Language-Technology-Assessment/main-database",
+    ),
+    ("mot", "Model Openness Tool", f"{GITHUB}lfai/model_openness_tool"),
+    ("os-ai-map", "AI Stack Map", f"{GITHUB}currentai-org/os-ai-map"),
+    ("hf", "Hugging Face Hub model metadata", "https://huggingface.co/api/models"),
 )
 """What ``kg import`` imports (kg.importers.run.CATALOGUES, which is slow to import): name,
-title, GitHub repository of the snapshot it reads."""
+title, where the snapshot it reads comes from."""
 
 
 def _table(answer: Answer) -> dict[str, Any]:

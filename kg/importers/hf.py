@@ -353,7 +353,7 @@ def hub_slug(name: str) -> str:
     Examples
     --------
     >>> hub_slug("meta-llama/Llama-3.1-8B"), hub_slug("a_b/c")[:9]
-    ('meta-llama--llama-3.1-8b', 'a-b--c--4')
+    ('meta-llama--llama-3.1-8b', 'a-b--c--0')
     """
     lowered = name.casefold().replace("/", "--")
     slug = re.sub(r"[^a-z0-9.-]", "-", lowered).strip("-.") or "x"

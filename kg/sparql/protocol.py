@@ -250,7 +250,11 @@ def execute(
     refuse_forbidden(sparql)
     try:
         options = dataset.query_options(sparql)
-        capped, limit = (sparql, NO_LIMIT) if max_rows is None else _capped(sparql, max_rows)
+        # Only our engine gets the LIMIT: a service has caps of its own (Virtuoso refuses an
+        # ORDER BY with a LIMIT past its ResultSetMaxRows, 10,000 by default).
+        capped, limit = sparql, NO_LIMIT
+        if max_rows is not None and isinstance(store, ox.Store):
+            capped, limit = _capped(sparql, max_rows)
         try:
             result = store.query(capped, base_iri=base_iri, **options)  # type: ignore[arg-type]
         except SyntaxError:

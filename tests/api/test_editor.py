@@ -185,13 +185,18 @@ def test_examples_that_need_imports_are_apart_with_the_commands(client: httpx.Cl
     ]
     assert "This graph has no imported catalogues, so these queries find nothing" in apart
     commands = re.findall(r"<code>(kg import [a-z-]+ DIR)</code>", apart)
-    assert commands == ["kg import osai DIR", "kg import mot DIR", "kg import os-ai-map DIR"]
+    assert commands == [
+        "kg import osai DIR",
+        "kg import mot DIR",
+        "kg import os-ai-map DIR",
+        "kg import hf DIR",
+    ]
     assert "restart <code>kg serve</code>" in apart
 
 
 def test_the_editor_names_the_catalogues_kg_import_knows() -> None:
     assert [(name, repo) for name, _, repo in editor.CATALOGUES] == [
-        (c.name, c.repository.removeprefix("https://github.com/")) for c in CATALOGUES.values()
+        (c.name, c.repository) for c in CATALOGUES.values()
     ]
     for (_, title, _), catalogue in zip(editor.CATALOGUES, CATALOGUES.values(), strict=True):
         assert catalogue.title.startswith(title)
@@ -201,7 +206,7 @@ def test_with_some_catalogues_imported_the_examples_are_marked() -> None:
     examples = named_queries(Settings().ontology_dir / "queries")
     listing = editor.catalogue_list(examples, {"osai"})
     assert listing["apart"] == []
-    assert [c[0] for c in listing["missing"]] == ["mot", "os-ai-map"]
+    assert [c[0] for c in listing["missing"]] == ["mot", "os-ai-map", "hf"]
     context = {"examples": listing, "query": "", "example": "", "rows": 16}
     text = templates.env.get_template("editor.html").render(context)
     assert (
@@ -213,8 +218,9 @@ def test_with_some_catalogues_imported_the_examples_are_marked() -> None:
     assert re.findall(r"<code>(kg import [a-z-]+ DIR)</code>", text) == [
         "kg import mot DIR",
         "kg import os-ai-map DIR",
+        "kg import hf DIR",
     ]
-    every = editor.catalogue_list(examples, {"osai", "mot", "os-ai-map"})
+    every = editor.catalogue_list(examples, {"osai", "mot", "os-ai-map", "hf"})
     text = templates.env.get_template("editor.html").render(context | {"examples": every})
     assert "kg import" not in text
     assert text.count("(needs imported catalogues)") == 4
