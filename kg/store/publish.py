@@ -186,6 +186,20 @@ def target(endpoint: Endpoint, via: Via) -> str:
     return url
 
 
+DEADLOCK_WAITS = (0.1, 0.3, 1.0, 3.0)
+"""Seconds to wait before each new try of a request the service refused as deadlocked."""
+
+
+def _deadlocked(response: httpx.Response) -> bool:
+    """Whether the service says the request's transaction deadlocked and was rolled back
+    (Virtuoso answers concurrent writes so: ``500``, ``Error 40001``, ``SR172: Transaction
+    deadlocked``); any other failure is reported as it is."""
+    if response.status_code not in (500, 503):
+        return False
+    response.read()
+    return "deadlock" in response.text.lower()
+
+
 class _Sender:
     """Sends one request of parts through the Graph Store Protocol or SPARQL Update."""
 
@@ -217,6 +231,12 @@ class _Sender:
 
     def _send(self, message: httpx.Request) -> None:
         response = send(self.client, message)
+        for wait in DEADLOCK_WAITS:  # the service rolled the transaction back: send it again
+            if not _deadlocked(response):
+                break
+            logger.info("%s: transaction deadlocked, sending it again in %.1f s", self.url, wait)
+            time.sleep(wait)
+            response = send(self.client, message)
         try:
             check_response(response, self.url)
         except KGError as exc:

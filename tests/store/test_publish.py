@@ -3,9 +3,14 @@
 from __future__ import annotations
 
 import logging
+import threading
+from collections import Counter
 from collections.abc import Iterator
 from dataclasses import replace
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import ClassVar
+from urllib.parse import parse_qs, urlparse
 
 import httpx
 import pyoxigraph as ox
@@ -15,6 +20,7 @@ from click.testing import CliRunner
 from kg.cli import main
 from kg.errors import PublishError
 from kg.settings import Settings
+from kg.store import publish as publish_module
 from kg.store.local import ensure_store, open_read_only
 from kg.store.publish import Part, parts, publish, requests_of, update_text
 from kg.store.remote import Endpoint
@@ -183,3 +189,63 @@ def test_a_refused_request_names_the_status(local: ox.Store, server: Server) -> 
         publish(local, wrong)
     with pytest.raises(PublishError, match="--batch and --parallel must be at least 1"):
         publish(local, replace(wrong, gsp_url=server.gsp), batch=0)
+
+
+class DeadlockingService(BaseHTTPRequestHandler):
+    """A Graph Store that refuses each graph's first write as Virtuoso does under concurrent
+    writes (500, ``SR172: Transaction deadlocked``), or every write with another 500."""
+
+    seen: ClassVar[Counter[str]] = Counter()
+    stored: ClassVar[set[str]] = set()
+    always: ClassVar[str] = ""
+
+    def do_PUT(self) -> None:
+        self.rfile.read(int(self.headers["Content-Length"]))
+        graph = parse_qs(urlparse(self.path).query)["graph"][0]
+        self.seen[graph] += 1
+        if self.always or self.seen[graph] == 1:
+            body = (self.always or "<h3>Error 40001</h3> SR172: Transaction deadlocked").encode()
+            self.send_response(500)
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+            return
+        self.stored.add(graph)
+        self.send_response(201)
+        self.send_header("Content-Length", "0")
+        self.end_headers()
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+@pytest.fixture
+def deadlocking() -> Iterator[str]:
+    DeadlockingService.seen, DeadlockingService.stored = Counter(), set()
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), DeadlockingService)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{httpd.server_address[1]}/store"
+    httpd.shutdown()
+    httpd.server_close()
+
+
+def test_a_deadlocked_write_is_sent_again(
+    local: ox.Store, deadlocking: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(publish_module, "DEADLOCK_WAITS", (0.01,))
+    monkeypatch.setattr(DeadlockingService, "always", "")
+    published = publish(local, Endpoint(gsp_url=deadlocking), batch=50_000)
+    names = {g.value for g in local.named_graphs()}
+    assert DeadlockingService.stored == names
+    assert set(DeadlockingService.seen.values()) == {2}
+    assert published.graphs == len(names)
+
+
+def test_another_server_error_is_not_sent_again(
+    local: ox.Store, deadlocking: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(DeadlockingService, "always", "disk full")
+    with pytest.raises(PublishError, match=r"/store answered 500: disk full$"):
+        publish(local, Endpoint(gsp_url=deadlocking), parallel=1)
+    assert set(DeadlockingService.seen.values()) == {1}
