@@ -70,10 +70,16 @@ def zipf(rng: np.random.Generator, n: int, size: int, s: float = 1.0) -> np.ndar
     return np.searchsorted(cumulative, rng.random(size) * cumulative[-1])
 
 
-def hub_projection(scale: float = 1.0, seed: int = 0) -> nx.MultiDiGraph:
-    """The synthetic Hub projection (``scale`` 1: 2.6 million nodes, 6.2 million edges)."""
+def hub_projection(
+    scale: float = 1.0, seed: int = 0, *, lineage_only: bool = False
+) -> nx.MultiDiGraph:
+    """The synthetic Hub projection (``scale`` 1: 2.6 million nodes, 6.2 million edges); with
+    ``lineage_only``, only the models and their derivations (the same ones: the derivations
+    have a random generator of their own)."""
     rng = np.random.default_rng(seed)
     sizes = {k: max(1, round(n * scale)) for k, n in NODES.items()}
+    if lineage_only:
+        sizes = {"model": sizes["model"]}
     names = {k: [f"{k}/{k[:3]}{i}" for i in range(n)] for k, n in sizes.items()}
     G = nx.MultiDiGraph(derivations=KINDS)
     for kind, nodes in names.items():
@@ -110,7 +116,7 @@ def hub_projection(scale: float = 1.0, seed: int = 0) -> nx.MultiDiGraph:
             for (u, v), p, c in zip(pairs, phase.tolist(), confidence.tolist(), strict=True)
         )
 
-    for source, key, target, count in OTHERS:
+    for source, key, target, count in [] if lineage_only else OTHERS:
         count = round(count * scale)
         u = rng.integers(0, sizes[source], count)
         v = zipf(rng, sizes[target], count)
@@ -124,6 +130,7 @@ def hub_projection(scale: float = 1.0, seed: int = 0) -> nx.MultiDiGraph:
     # Derivations: models in order of creation; a derived model derives from an earlier one,
     # the earliest (the foundation models) far more often (Zipf over the order).
     models = names["model"]
+    rng = np.random.default_rng(seed + 1)
     wanted = {key: round(n * scale) for key, n in LINEAGE.items()}
     merges = wanted["merged_from"] // 2
     derived_count = sum(wanted.values()) - wanted["merged_from"] + merges
@@ -256,6 +263,9 @@ def main() -> None:
     parser.add_argument("--scale", type=float, default=1.0)
     parser.add_argument("--skip-report", action="store_true", help="only the lineage metrics")
     parser.add_argument(
+        "--lineage-only", action="store_true", help="build only the models and derivations"
+    )
+    parser.add_argument(
         "--collaboration", action="store_true", help="also each collaboration metric against igraph"
     )
     args = parser.parse_args()
@@ -264,7 +274,7 @@ def main() -> None:
         f" Python {platform.python_version()}, networkx {nx.__version__}, igraph {ig.__version__};"
         f" load average at start {os.getloadavg()}\n"
     )
-    seconds, G = timed(lambda: hub_projection(args.scale))
+    seconds, G = timed(lambda: hub_projection(args.scale, lineage_only=args.lineage_only))
     print(
         f"Synthetic projection: {len(G):,} nodes, {G.number_of_edges():,} edges, made in"
         f" {seconds:.0f} s; peak RSS {peak_rss():.2f} GB\n"
