@@ -18,9 +18,7 @@ from api.routes import catalog, diffs, entities, health, lineage, network, relea
 from api.state import AppState, Warm
 from kg.errors import KGError
 from kg.graph import KnowledgeGraph
-from kg.networks.projection import to_networkx
-from kg.read.lookup import imported_catalogues
-from kg.read.search import SearchIndex
+from kg.read.derived import derive
 from kg.settings import Settings
 from kg.sparql.workers import Limits, QueryPool
 from kg.store.local import ensure_store, open_store
@@ -69,14 +67,14 @@ class AccessLog:
             )
 
 
-def warm_up(state: AppState) -> None:
-    """Project the served store to networkx and build the search index, once, then publish
+def warm_up(state: AppState, store_dir: Path | None = None) -> None:
+    """Read the projection, search index and quad count saved in ``store_dir`` (an on-disk
+    store), or build them from the served store (and save them there), once, then publish
     them in ``state.warm``; start the actor report the home page lists."""
     start = time.perf_counter()
     try:
-        graph = state.graph
-        projection, search = to_networkx(graph.rdf), SearchIndex.build(graph)
-        warm = Warm(projection, search, len(graph), imported_catalogues(graph))
+        found = derive(state.graph, store_dir)
+        warm = Warm(found.projection, found.search, found.quads, found.catalogues)
     except KGError as exc:
         logger.exception("warm-up failed; search and networks stay unavailable")
         state.warm.set_exception(exc)
@@ -115,9 +113,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        # Slow on large stores (about two minutes at 10 million quads): off the start-up
-        # path; /readyz, search and the network routes answer 503 until it is done.
-        threading.Thread(target=warm_up, args=(state,), name="warm-up", daemon=True).start()
+        # Slow on large stores without saved derived tables (about two minutes at 10 million
+        # quads): off the start-up path; /readyz, search and the network routes answer 503
+        # until it is done.
+        store_dir = source if isinstance(source, Path) else None
+        threading.Thread(
+            target=warm_up, args=(state, store_dir), name="warm-up", daemon=True
+        ).start()
         await pool.start()
         where = redact(source.query_url or "") if isinstance(source, Endpoint) else source
         logger.info("serving %s", where)

@@ -168,6 +168,8 @@ def _stated(
     per graph; a triple outside any named graph (a store filled with ``kg load``) comes once,
     without a graph.
     """
+    if not where and isinstance(kg.rdf, ox.Store):  # an index scan: no query to plan
+        return _stated_quads(kg.rdf, subject, obj)
     s = sparql_iri(subject) if subject else "?s"
     o = sparql_iri(obj) if obj else "?o"
     rows = select_rows(
@@ -186,16 +188,48 @@ def _stated(
     return [f for f in facts if f[3] is not None or (f[0], f[1], f[2]) not in in_graphs]
 
 
+def _stated_quads(store: ox.Store, subject: str | None, obj: str | None) -> list[Stated]:
+    """:func:`_stated` read from the store's indexes: the same facts, without SPARQL (which
+    reads every triple twice there, once per graph and once in the union)."""
+    quads = store.quads_for_pattern(
+        ox.NamedNode(subject) if subject else None, None, ox.NamedNode(obj) if obj else None
+    )
+    facts = [
+        (
+            q.predicate,
+            q.subject,
+            q.object,
+            None if isinstance(q.graph_name, ox.DefaultGraph) else q.graph_name.value,
+        )
+        for q in quads
+    ]
+    in_graphs = {(p, s_, o_) for p, s_, o_, g in facts if g is not None}
+    return [f for f in facts if f[3] is not None or (f[0], f[1], f[2]) not in in_graphs]
+
+
+LABELS = (ox.NamedNode(f"{PREFIXES['rdfs']}label"), ox.NamedNode(f"{PREFIXES['skos']}prefLabel"))
+
+
 def fetch_labels(kg: KnowledgeGraph, iris: set[str]) -> dict[str, str]:
     """A label (rdfs:label or skos:prefLabel) of each IRI in ``iris`` that has one."""
     if not iris:
         return {}
+    if isinstance(kg.rdf, ox.Store):  # one index seek per IRI, no query to plan
+        return {iri: label for iri in iris if (label := _label(kg.rdf, iri)) is not None}
     rows = select_rows(
         kg,
         f"""SELECT ?x (SAMPLE(?l) AS ?label) WHERE {{
           VALUES ?x {{ {" ".join(sparql_iri(i) for i in sorted(iris))} }} ?x rdfs:label|skos:prefLabel ?l }} GROUP BY ?x""",
     )
     return {str(term_text(r["x"])): str(term_text(r["label"])) for r in rows}
+
+
+def _label(store: ox.Store, iri: str) -> str | None:
+    node = ox.NamedNode(iri)
+    for predicate in LABELS:
+        for quad in store.quads_for_pattern(node, predicate, None):
+            return term_text(quad.object)
+    return None
 
 
 def entity(kg: KnowledgeGraph, kind: str, id_: str, *, as_of: str | None = None) -> Entity:

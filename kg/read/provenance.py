@@ -12,6 +12,8 @@ from __future__ import annotations
 
 from datetime import date
 
+import pyoxigraph as ox
+
 from kg.errors import ParameterError
 from kg.graph import KnowledgeGraph
 from kg.read.rows import select_rows, sparql_iri, term_text
@@ -25,6 +27,8 @@ def fact_provenance(kg: KnowledgeGraph, graphs: set[str]) -> dict[str, Qualifier
     """Source, confidence, phase, note and validity of each fact graph in ``graphs``."""
     if not graphs:
         return {}
+    if isinstance(kg.rdf, ox.Store):
+        return {g: _graph_provenance(kg.rdf, g) for g in graphs}
     rows = select_rows(
         kg,
         f"""SELECT ?g ?source ?confidence ?phase ?note ?valid_from ?valid_until WHERE {{
@@ -40,6 +44,34 @@ def fact_provenance(kg: KnowledgeGraph, graphs: set[str]) -> dict[str, Qualifier
         str(term_text(r["g"])): {k: term_text(r[k]) for k in FIELDS} | {"graph": term_text(r["g"])}
         for r in rows
     }
+
+
+_PROV = "http://www.w3.org/ns/prov#"
+_LLMKG = "https://w3id.org/llmkg/ns#"
+_DIRECT = {
+    f"{_PROV}wasDerivedFrom": "source",
+    "http://www.w3.org/2000/01/rdf-schema#comment": "note",
+    "https://schema.org/validFrom": "valid_from",
+    "https://schema.org/validThrough": "valid_until",
+}
+_CODED = {f"{_LLMKG}confidence": "confidence", f"{_LLMKG}lifecyclePhase": "phase"}
+_NOTATION = ox.NamedNode("http://www.w3.org/2004/02/skos/core#notation")
+
+
+def _graph_provenance(store: ox.Store, graph: str) -> Qualifiers:
+    """:func:`fact_provenance` of one graph, read from the store's indexes (a seek per graph
+    and per concept), as the query reads it: the code (``skos:notation``) of the confidence
+    and the phase."""
+    found = no_provenance(graph)
+    for quad in store.quads_for_pattern(ox.NamedNode(graph), None, None):
+        predicate = quad.predicate.value
+        if predicate in _DIRECT:
+            found[_DIRECT[predicate]] = term_text(quad.object)
+        elif predicate in _CODED and isinstance(quad.object, ox.NamedNode):
+            for notation in store.quads_for_pattern(quad.object, _NOTATION, None):
+                found[_CODED[predicate]] = term_text(notation.object)
+                break
+    return found
 
 
 def no_provenance(graph: str | None) -> Qualifiers:

@@ -21,7 +21,7 @@ from typing import IO, cast
 
 import pyoxigraph as ox
 
-from kg.errors import StoreError
+from kg.errors import KGError, StoreError
 from kg.importers.saved import import_files
 from kg.locks import writing
 from kg.pipeline import build
@@ -297,4 +297,26 @@ def _load_copy(
     loaded = len(store)
     del store
     gc.collect()  # close RocksDB before the store is switched in
+    _save_derived(version)
     return loaded
+
+
+def _save_derived(version: Path) -> None:
+    """Save the server's derived tables (search index, projection) into the new version, so
+    that ``kg serve`` reads them instead of building them (:mod:`kg.read.derived`); if that
+    fails, the server builds them at its first start instead."""
+    from kg.graph import KnowledgeGraph
+    from kg.read.derived import Derived, key, save
+
+    try:
+        wanted = key(version)
+        store = ox.Store.read_only(str(version))
+        try:
+            derived = Derived.compute(KnowledgeGraph(store))
+        finally:
+            del store
+            gc.collect()
+    except (KGError, OSError) as exc:
+        logger.warning("the derived tables of %s were not saved: %s", version, exc)
+        return
+    save(version, derived, key_=wanted)
