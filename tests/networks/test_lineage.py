@@ -202,9 +202,11 @@ def test_compiled_paths_agree_on_a_random_lineage() -> None:
     with large.reusing_conversions():
         for metric in (lineage.descendants, lineage.derivatives, lineage.depth):
             assert metric(L, backend="compiled") == metric(L, backend="networkx")
-        assert lineage.pagerank(L, backend="compiled") == pytest.approx(
-            lineage.pagerank(L, backend="networkx"), abs=1e-9
-        )
+        # The compiled path solves exactly; networkx stops when the L1 change is under
+        # n * 1e-10 (3e-7 here), so single values may differ by that much.
+        exact = lineage.pagerank(L, backend="compiled")
+        assert exact == pytest.approx(lineage.pagerank(L, backend="networkx"), abs=3e-7)
+        assert sum(exact.values()) == pytest.approx(1.0, abs=1e-12)
 
 
 def test_unknown_confidence() -> None:
