@@ -18,26 +18,13 @@ import sys
 import time
 from pathlib import Path
 
-import httpx
 import pyoxigraph as ox
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+from hub_scale import wait_for  # noqa: E402
 from sparql import free_port, rest_latency  # noqa: E402
-
-
-def wait(url: str, proc: subprocess.Popen[bytes], start: float, limit: float) -> float:
-    """Seconds from ``start`` until ``url`` answers 200."""
-    while True:
-        try:
-            if httpx.get(url, timeout=5).status_code == 200:
-                return time.perf_counter() - start
-        except httpx.HTTPError:
-            pass
-        if proc.poll() is not None or time.perf_counter() - start > limit:
-            raise RuntimeError(f"the server did not answer {url}")
-        time.sleep(0.1)
 
 
 def run(store: Path, samples: int, limit: float) -> dict[str, float]:
@@ -45,11 +32,10 @@ def run(store: Path, samples: int, limit: float) -> dict[str, float]:
     url = f"http://127.0.0.1:{port}"
     kg = Path(sys.executable).with_name("kg")
     command = [str(kg), "serve", "--store", str(store), "--port", str(port)]
-    start = time.perf_counter()
     proc = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
-        healthz = wait(f"{url}/healthz", proc, start, limit)
-        readyz = wait(f"{url}/readyz", proc, start, limit)
+        healthz = wait_for(f"{url}/healthz", proc, limit)
+        readyz = healthz + wait_for(f"{url}/readyz", proc, limit)
         reader = ox.Store.read_only(str(store.resolve()))
         p50, p99 = rest_latency(url, reader, samples)
         del reader

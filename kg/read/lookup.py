@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import difflib
 import re
+from collections.abc import Sequence
 from typing import Literal, cast
 
 import pyoxigraph as ox
@@ -184,6 +185,11 @@ def _stated(
         )
         for r in rows
     ]
+    return _once(facts)
+
+
+def _once(facts: Sequence[Stated]) -> list[Stated]:
+    """``facts`` without the union's copy of a triple that a named graph states."""
     in_graphs = {(p, s_, o_) for p, s_, o_, g in facts if g is not None}
     return [f for f in facts if f[3] is not None or (f[0], f[1], f[2]) not in in_graphs]
 
@@ -203,8 +209,7 @@ def _stated_quads(store: ox.Store, subject: str | None, obj: str | None) -> list
         )
         for q in quads
     ]
-    in_graphs = {(p, s_, o_) for p, s_, o_, g in facts if g is not None}
-    return [f for f in facts if f[3] is not None or (f[0], f[1], f[2]) not in in_graphs]
+    return _once(facts)
 
 
 LABELS = (ox.NamedNode(f"{PREFIXES['rdfs']}label"), ox.NamedNode(f"{PREFIXES['skos']}prefLabel"))

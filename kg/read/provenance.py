@@ -18,6 +18,7 @@ from kg.errors import ParameterError
 from kg.graph import KnowledgeGraph
 from kg.read.rows import select_rows, sparql_iri, term_text
 from kg.schema.fields import DATE, holds_on
+from kg.schema.vocabulary import PREFIXES
 
 FIELDS = ("source", "confidence", "phase", "note", "valid_from", "valid_until")
 Qualifiers = dict[str, str | None]
@@ -46,16 +47,17 @@ def fact_provenance(kg: KnowledgeGraph, graphs: set[str]) -> dict[str, Qualifier
     }
 
 
-_PROV = "http://www.w3.org/ns/prov#"
-_LLMKG = "https://w3id.org/llmkg/ns#"
 _DIRECT = {
-    f"{_PROV}wasDerivedFrom": "source",
-    "http://www.w3.org/2000/01/rdf-schema#comment": "note",
-    "https://schema.org/validFrom": "valid_from",
-    "https://schema.org/validThrough": "valid_until",
+    f"{PREFIXES['prov']}wasDerivedFrom": "source",
+    f"{PREFIXES['rdfs']}comment": "note",
+    f"{PREFIXES['schema']}validFrom": "valid_from",
+    f"{PREFIXES['schema']}validThrough": "valid_until",
 }
-_CODED = {f"{_LLMKG}confidence": "confidence", f"{_LLMKG}lifecyclePhase": "phase"}
-_NOTATION = ox.NamedNode("http://www.w3.org/2004/02/skos/core#notation")
+_CODED = {
+    f"{PREFIXES['llmkg']}confidence": "confidence",
+    f"{PREFIXES['llmkg']}lifecyclePhase": "phase",
+}
+_NOTATION = ox.NamedNode(f"{PREFIXES['skos']}notation")
 
 
 def _graph_provenance(store: ox.Store, graph: str) -> Qualifiers:
