@@ -43,8 +43,9 @@ from typing import Any
 import networkx as nx
 
 from kg.graph import KnowledgeGraph
-from kg.read.lookup import imported_catalogues
+from kg.read.rows import select_rows, term_text
 from kg.read.search import Entry, SearchIndex
+from kg.schema.vocabulary import ID
 
 logger = logging.getLogger(__name__)
 
@@ -59,7 +60,7 @@ PACKAGE = Path(__file__).resolve().parents[1]
 CODE = (
     "read/derived.py",
     "read/search.py",
-    "read/lookup.py",
+    "read/rows.py",
     "networks/projection.py",
     "compile/rdf.py",
     "schema/records.py",
@@ -90,6 +91,12 @@ class Derived:
         with _no_gc():
             projection, search = to_networkx(kg.rdf), SearchIndex.build(kg)
         return cls(projection, search, len(kg), imported_catalogues(kg))
+
+
+def imported_catalogues(kg: KnowledgeGraph) -> frozenset[str]:
+    """The names of the catalogues ``kg import`` brought into the graph (``osai``...)."""
+    rows = select_rows(kg, "SELECT DISTINCT ?c WHERE { ?c a llmkg:Catalogue }")
+    return frozenset(str(term_text(r["c"])).removeprefix(f"{ID}catalogue/") for r in rows)
 
 
 class CorruptError(ValueError):

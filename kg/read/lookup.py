@@ -400,9 +400,3 @@ def artifacts(kg: KnowledgeGraph, *, kind: str | None = None) -> list[EntitySumm
         " dcterms:identifier ?id } GROUP BY ?e ORDER BY ?e",
     )
     return [summarize(str(term_text(r["e"])), str(term_text(r["label"]))) for r in rows]
-
-
-def imported_catalogues(kg: KnowledgeGraph) -> frozenset[str]:
-    """The names of the catalogues ``kg import`` brought into the graph (``osai``...)."""
-    rows = select_rows(kg, "SELECT DISTINCT ?c WHERE { ?c a llmkg:Catalogue }")
-    return frozenset(str(term_text(r["c"])).removeprefix(f"{ID}catalogue/") for r in rows)
