@@ -9,6 +9,7 @@ from __future__ import annotations
 import difflib
 import re
 from collections.abc import Sequence
+from functools import partial
 from typing import Literal, cast
 
 import pyoxigraph as ox
@@ -219,8 +220,10 @@ def fetch_labels(kg: KnowledgeGraph, iris: set[str]) -> dict[str, str]:
     """A label (rdfs:label or skos:prefLabel) of each IRI in ``iris`` that has one."""
     if not iris:
         return {}
-    if isinstance(kg.rdf, ox.Store):  # one index seek per IRI, no query to plan
-        return {iri: label for iri in iris if (label := _label(kg.rdf, iri)) is not None}
+    if isinstance(kg.rdf, ox.Store):  # an index seek per IRI not read before, no query to plan
+        store = kg.rdf
+        found = {iri: kg.terms.get(("label", iri), partial(_label, store, iri)) for iri in iris}
+        return {iri: label for iri, label in found.items() if label is not None}
     rows = select_rows(
         kg,
         f"""SELECT ?x (SAMPLE(?l) AS ?label) WHERE {{

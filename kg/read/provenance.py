@@ -11,6 +11,7 @@ date. Partial dates compare at the precision of the less precise one, so a fact 
 from __future__ import annotations
 
 from datetime import date
+from functools import partial
 
 import pyoxigraph as ox
 
@@ -29,7 +30,7 @@ def fact_provenance(kg: KnowledgeGraph, graphs: set[str]) -> dict[str, Qualifier
     if not graphs:
         return {}
     if isinstance(kg.rdf, ox.Store):
-        return {g: _graph_provenance(kg.rdf, g) for g in graphs}
+        return {g: _graph_provenance(kg, kg.rdf, g) for g in graphs}
     rows = select_rows(
         kg,
         f"""SELECT ?g ?source ?confidence ?phase ?note ?valid_from ?valid_until WHERE {{
@@ -60,20 +61,27 @@ _CODED = {
 _NOTATION = ox.NamedNode(f"{PREFIXES['skos']}notation")
 
 
-def _graph_provenance(store: ox.Store, graph: str) -> Qualifiers:
-    """:func:`fact_provenance` of one graph, read from the store's indexes (a seek per graph
-    and per concept), as the query reads it: the code (``skos:notation``) of the confidence
-    and the phase."""
+def _graph_provenance(kg: KnowledgeGraph, store: ox.Store, graph: str) -> Qualifiers:
+    """:func:`fact_provenance` of one graph, read from the store's indexes (a seek per graph,
+    and one per concept not read before), as the query reads it: the code (``skos:notation``)
+    of the confidence and the phase."""
     found = no_provenance(graph)
     for quad in store.quads_for_pattern(ox.NamedNode(graph), None, None):
         predicate = quad.predicate.value
         if predicate in _DIRECT:
             found[_DIRECT[predicate]] = term_text(quad.object)
         elif predicate in _CODED and isinstance(quad.object, ox.NamedNode):
-            for notation in store.quads_for_pattern(quad.object, _NOTATION, None):
-                found[_CODED[predicate]] = term_text(notation.object)
-                break
+            concept = quad.object
+            found[_CODED[predicate]] = kg.terms.get(
+                ("notation", concept.value), partial(_notation, store, concept)
+            )
     return found
+
+
+def _notation(store: ox.Store, concept: ox.NamedNode) -> str | None:
+    for quad in store.quads_for_pattern(concept, _NOTATION, None):
+        return term_text(quad.object)
+    return None
 
 
 def no_provenance(graph: str | None) -> Qualifiers:
