@@ -13,10 +13,11 @@ load: `kg load` (Oxigraph's bulk loader) with its time and peak RSS (wait4), the
 bulk loader (`ld_dir`, `rdf_loader_run()`, `checkpoint`, through isql) over the same N-Quads,
 with its time and peak RSS (VmHWM). One after the other, never at once.
 query: `kg serve --store` alone first: seconds to /healthz, to /readyz (the search index) and
-to a first search answer, then REST `GET /entities/model/{id}` p50/p99 over 1,000 random
-models; then Oxigraph's server (`oxigraph serve-read-only --union-default-graph`) and
-Virtuoso are started beside it, and each competency query (ontology/queries/cq*.rq) and each
-micro-query of benchmarks/sparql.py runs on the three, interleaved: a warm-up on each, then
+to a first search answer, then REST `GET /entities/model/{id}` and `.../lineage` p50/p99
+over 1,000 random models, while the actor report is computed and after; then Oxigraph's
+server (`oxigraph serve-read-only --union-default-graph`) and Virtuoso are started beside it,
+and each competency query (ontology/queries/cq*.rq) and each micro-query of
+benchmarks/sparql.py runs on the three, interleaved: a warm-up on each, then
 up to --repeat rounds, each round running the targets in turn (the order rotates per query),
 so that load from other users of the machine weighs on every target alike. A request that
 takes longer than --timeout is a timeout; so is an answer that Virtuoso cut at its own
@@ -269,40 +270,47 @@ def attempt(
     return (time.perf_counter() - start) * 1000, answer
 
 
-def lookups(url: str, store: Path, samples: int = 1000) -> dict[str, float]:
-    """p50/p99 of GET /entities/model/{id} over random models, and of a few searches."""
+def latency(client: httpx.Client, paths: list[str]) -> dict[str, float]:
+    """p50, p99 and max milliseconds of GET on each of ``paths``, in turn."""
+    times = []
+    for path in paths:
+        start = time.perf_counter()
+        client.get(path).raise_for_status()
+        times.append((time.perf_counter() - start) * 1000)
+    q = statistics.quantiles(times, n=100)
+    return {"p50": q[49], "p99": q[98], "max": max(times)}
+
+
+def lookups(url: str, store: Path, samples: int = 1000) -> dict[str, object]:
+    """p50/p99 of GET /entities/model/{id} and of GET /entities/model/{id}/lineage over random
+    models: first while the server computes the actor report its home page lists (in a child
+    process), then once /report answers, on other models (so pages the first round read do
+    not flatter the second); and a few searches."""
     s = ox.Store.read_only(str(store))
     ids = [b["id"].value for b in s.query(  # type: ignore[union-attr]
         "SELECT ?id { ?m a <https://w3id.org/llmkg/ns#Model> ; <http://purl.org/dc/terms/identifier> ?id }",
         use_default_graph_as_union=True)]  # fmt: skip
     del s
     rng = random.Random(0)
-    times, searches = [], []
+    found: dict[str, object] = {"models": len(ids)}
     with httpx.Client(base_url=url, timeout=60) as client:
-        for _ in range(20):
-            client.get(f"/entities/model/{rng.choice(ids)}")
-        for _ in range(samples):
-            start = time.perf_counter()
-            client.get(f"/entities/model/{rng.choice(ids)}").raise_for_status()
-            times.append((time.perf_counter() - start) * 1000)
-        for q in (
-            "llama",
-            "qwen",
-            "user1234",
-            "bloom",
-            "m99",
-            "mistral",
-            "olmo",
-            "gemma",
-            "user7",
-            "sea-lion",
-        ):
-            start = time.perf_counter()
-            client.get("/entities", params={"q": q}).raise_for_status()
-            searches.append((time.perf_counter() - start) * 1000)
-    q = statistics.quantiles(times, n=100)
-    return {"models": len(ids), "p50": q[49], "p99": q[98], "max": max(times),
-            "search_p50": statistics.median(searches), "search_max": max(searches)}  # fmt: skip
+        for phase in ("during report", "after report"):
+            if phase == "after report":
+                start = time.monotonic()
+                while client.get("/report").status_code == 503:
+                    time.sleep(1)
+                found["report"] = time.monotonic() - start
+            picked = [rng.choice(ids) for _ in range(samples)]
+            found[phase] = {
+                "entity": latency(client, [f"/entities/model/{i}" for i in picked]),
+                "lineage": latency(client, [f"/entities/model/{i}/lineage" for i in picked]),
+                "loadavg": os.getloadavg(),
+            }
+        searches = [
+            "llama", "qwen", "user1234", "bloom", "m99", "mistral", "olmo", "gemma", "user7", "sea-lion",
+        ]  # fmt: skip
+        search = latency(client, [f"/entities?q={q}" for q in searches])
+    return found | {"search_p50": search["p50"], "search_max": search["max"]}
 
 
 def query(args: argparse.Namespace) -> None:
@@ -450,14 +458,28 @@ def report(args: argparse.Namespace) -> None:
                 print(f"| {label} | {t['quads']:,} | {r['bytes'] / 1e9:.1f} GB | {name} | {t['seconds'] / 60:.1f} min | "
                       f"{t['peak_rss'] / 1e9:.2f} GB | {t['disk'] / 1e9:.1f} GB |")  # fmt: skip
     print(
-        "\n| data | /healthz | /readyz (search index) | first search | RSS when ready | REST p50 | REST p99 | search p50 |"
+        "\n| data | /healthz | /readyz (search index) | first search | RSS when ready | actor report | search p50 |"
     )
-    print("|---|---|---|---|---|---|---|---|")
+    print("|---|---|---|---|---|---|---|")
     for label, r in runs.items():
         ready, rest = r.get("ready", {}), r.get("rest", {})
         print(f"| {label} | {ready.get('healthz', 0):.1f} s | {ready.get('readyz', 0):.1f} s | {ready.get('search', 0):.1f} s | "
-              f"{ready.get('rss', 0) / 1e9:.2f} GB | {rest.get('p50', math.nan):.2f} ms | {rest.get('p99', math.nan):.2f} ms | "
+              f"{ready.get('rss', 0) / 1e9:.2f} GB | {rest.get('report', math.nan):.0f} s more | "
               f"{rest.get('search_p50', math.nan):.1f} ms |")  # fmt: skip
+    print("\n| data | lookup | p50, during report | p99, during report | p50, after | p99, after |")
+    print("|---|---|---|---|---|---|")
+    for label, r in runs.items():
+        rest = r.get("rest", {})
+        for kind, path in (
+            ("entity", "/entities/model/{id}"),
+            ("lineage", "/entities/model/{id}/lineage"),
+        ):
+            during, after = (
+                rest.get("during report", {}).get(kind, {}),
+                rest.get("after report", {}).get(kind, {}),
+            )
+            print(f"| {label} | `{path}` | {during.get('p50', math.nan):.2f} ms | {during.get('p99', math.nan):.2f} ms | "
+                  f"{after.get('p50', math.nan):.2f} ms | {after.get('p99', math.nan):.2f} ms |")  # fmt: skip
     for label, r in runs.items():
         print(
             f"\n{label}: {r['machine']}, {r['started']} to {r.get('finished')}, timeout {r['timeout']} s, median ms\n"
