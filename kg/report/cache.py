@@ -63,8 +63,11 @@ def report_apart(projection: nx.MultiDiGraph, network: Network) -> NetworkReport
     if _FORK is None:
         return network_report(projection, network)
     receive, send = _FORK.Pipe(duplex=False)
-    child = _FORK.Process(
-        target=_report_child, args=(projection, network, send), name=f"report-{network}"
+    child = _FORK.Process(  # a daemon: a server that stops does not wait for its reports
+        target=_report_child,
+        args=(projection, network, send),
+        name=f"report-{network}",
+        daemon=True,
     )
     child.start()
     send.close()
