@@ -234,3 +234,23 @@ def test_conversions_are_reused_only_within_the_context() -> None:
     with large.reusing_conversions():
         assert large.edge_list(H) is large.edge_list(H)
     assert large.edge_list(H) == large.edge_list(H)
+
+
+@pytest.mark.parametrize("batch", [1, 5, 4096])
+def test_many_small_components_are_exact_across_batches(
+    batch: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Components without two sampled sources are computed whole, however the batches cut."""
+    monkeypatch.setattr(large, "BATCH", batch)
+    H = nx.relabel_nodes(nx.path_graph(40), str)
+    for k, shape in enumerate([nx.path_graph(2), nx.star_graph(3), nx.cycle_graph(5)] * 3):
+        H.add_edges_from((f"c{k}-{u}", f"c{k}-{v}") for u, v in shape.edges)
+    H.add_node("alone")
+    chosen = set(metrics.sources(H, 4, seed=1) or ())
+    small = [
+        n for c in nx.connected_components(H) if len(c & chosen) < 2 and len(c) < 40 for n in c
+    ]
+    assert len(small) >= 25
+    values = metrics.closeness(H, samples=4, seed=1, backend="compiled")
+    exact = nx.closeness_centrality(H)
+    assert [values[n] for n in small] == pytest.approx([exact[n] for n in small], abs=1e-12)
