@@ -100,6 +100,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     A bad record, or a remote store that cannot serve the graph, stops start-up.
     """
     settings = settings or Settings()
+    if settings.store_in_memory and settings.store_url is not None:
+        raise KGError(
+            "LLMKG_STORE_IN_MEMORY copies a local store into memory; a remote store "
+            "(LLMKG_STORE_URL) answers from its own server: set only one of them"
+        )
     source = store_source(settings)
     store = open_store(source)
     if isinstance(store, RemoteStore):

@@ -114,8 +114,8 @@ def vm(pid: int, field: str) -> int:
     return 0
 
 
-def tree_rss(pid: int) -> int:
-    """Resident bytes of a process and all its descendants."""
+def tree(pid: int) -> set[int]:
+    """A process and all its descendants."""
     parents: dict[int, int] = {}
     for entry in Path("/proc").iterdir():
         if entry.name.isdigit():
@@ -123,13 +123,30 @@ def tree_rss(pid: int) -> int:
                 parents[int(entry.name)] = int(
                     (entry / "stat").read_text().rsplit(")", 1)[1].split()[1]
                 )
-    tree, frontier = {pid}, [pid]
+    found, frontier = {pid}, [pid]
     while frontier:
         p = frontier.pop()
         kids = [c for c, pp in parents.items() if pp == p]
-        tree.update(kids)
+        found.update(kids)
         frontier += kids
-    return sum(vm(p, "VmRSS") for p in tree)
+    return found
+
+
+def tree_rss(pid: int) -> int:
+    """Resident bytes of a process and all its descendants (pages they share count once each)."""
+    return sum(vm(p, "VmRSS") for p in tree(pid))
+
+
+def tree_pss(pid: int) -> int:
+    """Proportional resident bytes of a process and its descendants: a page that ``n`` of them
+    share counts ``1/n`` in each, so the sum is what they hold together."""
+    total = 0
+    for p in tree(pid):
+        with contextlib.suppress(OSError):
+            for line in Path(f"/proc/{p}/smaps_rollup").read_text().splitlines():
+                if line.startswith("Pss:"):
+                    total += int(line.split()[1]) * 1024
+    return total
 
 
 @contextmanager
@@ -317,7 +334,7 @@ def query(args: argparse.Namespace) -> None:
     base = args.work / args.label
     store = (base / "store").resolve()
     data = Path(json.loads((args.work / f"{args.label}-load.json").read_text())["file"])
-    out_path = args.work / f"{args.label}-query.json"
+    out_path = args.work / f"{args.label}-query{'-in-memory' if args.in_memory else ''}.json"
     result: dict[str, object] = json.loads(out_path.read_text()) if out_path.exists() else {}
     result |= {"label": args.label, "started": time.strftime("%Y-%m-%d %H:%M"), "timeout": args.timeout,
                "machine": f"{platform.machine()}, {os.cpu_count()} CPUs, Python {platform.python_version()}, "
@@ -326,7 +343,8 @@ def query(args: argparse.Namespace) -> None:
     env = {**os.environ, "LLMKG_MAX_ROWS": "1000000000", "LLMKG_MAX_ANSWER_BYTES": str(8 << 30),
            "LLMKG_QUERY_TIMEOUT": str(args.timeout), "LLMKG_WORKER_MEMORY_MB": "4096"}  # fmt: skip
     log = (base / "serve.log").open("ab")
-    proc = subprocess.Popen([sys.executable, "-m", "kg", "serve", "--store", str(store), "--port", str(ours)],
+    memory = ["--in-memory"] if args.in_memory else []
+    proc = subprocess.Popen([sys.executable, "-m", "kg", "serve", "--store", str(store), "--port", str(ours), *memory],
                             cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)  # fmt: skip
     ours_url = f"http://127.0.0.1:{ours}"
     try:
@@ -337,7 +355,7 @@ def query(args: argparse.Namespace) -> None:
         ready = time.monotonic() - start
         wait_for(f"{ours_url}/entities?q=llama", proc, 60)
         search = time.monotonic() - start
-        result["ready"] = {"healthz": health, "readyz": ready, "search": search, "rss": tree_rss(proc.pid),
+        result["ready"] = {"healthz": health, "readyz": ready, "search": search, "rss": tree_rss(proc.pid), "pss": tree_pss(proc.pid),
                            "loadavg": os.getloadavg()}  # fmt: skip
         print(
             f"kg serve: healthz {health:.1f} s, readyz {ready:.1f} s, search {search:.1f} s",
@@ -420,6 +438,7 @@ def query(args: argparse.Namespace) -> None:
                 out_path.write_text(json.dumps(result, indent=1, default=str))
             result["virtuoso_rss"] = vm(vproc.pid, "VmRSS")
             result["rss_after_queries"] = tree_rss(proc.pid)
+            result["pss_after_queries"] = tree_pss(proc.pid)
     finally:
         proc.terminate()
         try:
@@ -541,6 +560,7 @@ def main() -> None:
     )
     p.add_argument("--only", help="comma-separated query names (cq01,cq05,...)")
     p.add_argument("--no-rest", action="store_true")
+    p.add_argument("--in-memory", action="store_true", help="kg serve --in-memory")
     p = sub.add_parser("report")
     p.add_argument("labels", nargs="+")
     args = parser.parse_args()

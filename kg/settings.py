@@ -26,6 +26,9 @@ class Settings(BaseSettings):
     releases_dir: Path = Field(default_factory=lambda: Path.cwd() / "releases")
     """Releases made by ``kg release``, one folder each, and their data changelog."""
     store: Path | None = None
+    store_in_memory: bool = False
+    """Copy the local store into memory once and fork the query workers from the copy: heavy
+    queries several times faster, for a slower start and the store's size in RAM (docs/scale.md)."""
     store_url: str | None = None
     update_url: str | None = None
     gsp_url: str | None = None

@@ -37,6 +37,11 @@ from kg.store.remote import Endpoint, RemoteStore, redact
     help="Serve from this remote SPARQL 1.1 query endpoint (credentials: LLMKG_STORE_USER, LLMKG_STORE_PASSWORD).",
 )
 @click.option("--query-timeout", type=float, help="Seconds a SPARQL query may run (default: 10).")
+@click.option(
+    "--in-memory",
+    is_flag=True,
+    help="Answer SPARQL from a copy of the store in memory (faster; needs the store's size in RAM).",
+)
 @reports_errors
 def serve(
     host: str | None,
@@ -44,10 +49,13 @@ def serve(
     store_dir: Path | None,
     store_url: str | None,
     query_timeout: float | None,
+    in_memory: bool,
 ) -> None:
     """Serve the graph: SPARQL at /sparql, REST, OpenAPI at /docs (uvicorn + FastAPI)."""
     if query_timeout is not None:
         os.environ["LLMKG_QUERY_TIMEOUT"] = str(query_timeout)
+    if in_memory:
+        os.environ["LLMKG_STORE_IN_MEMORY"] = "true"
     if store_url is not None:
         os.environ["LLMKG_STORE_URL"] = store_url
     settings = Settings()

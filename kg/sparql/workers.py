@@ -1,7 +1,8 @@
 """A pool of worker processes that run SPARQL queries within a deadline and a memory cap.
 
 A pyoxigraph query cannot be interrupted from Python, so each query runs in a worker process
-that has the store open read-only (or that sends it to a remote SPARQL service). A worker is
+that has the store open read-only (or that sends it to a remote SPARQL service, or that
+was forked from one copy of the store in memory: ``kg.sparql.forks``). A worker is
 killed and replaced when its query passes its deadline (``QueryTimeoutError``), when the
 client that asked for it goes away (the request is cancelled), or when it needs more memory
 than its cap (the allocation fails, the worker aborts: ``QueryMemoryError``); the other workers
@@ -44,6 +45,7 @@ from kg.errors import KGError, QueryMemoryError, QueryTimeoutError, WorkerLostEr
 from kg.settings import Settings
 from kg.sparql.dataset import Dataset
 from kg.sparql.fairness import FairQueue, Shares
+from kg.sparql.forks import Forked, Zygote
 from kg.sparql.protocol import Answer, execute
 from kg.store.remote import Endpoint, RemoteStore
 
@@ -104,6 +106,8 @@ class Limits:
     fast_timeout: float = 1.0
     penalty_workers: int = 0
     memory_mb: int | None = None
+    in_memory: bool = False
+    """Fork the workers from one in-memory copy of the store (``kg.sparql.forks``)."""
 
     @classmethod
     def from_settings(cls, settings: Settings) -> Limits:
@@ -122,17 +126,25 @@ class Limits:
             fast_timeout=settings.fast_timeout,
             penalty_workers=settings.penalty_workers,
             memory_mb=settings.worker_memory_mb,
+            in_memory=settings.store_in_memory,
         )
 
 
 def _serve(conn: Connection, source: Path | Endpoint, memory_mb: int | None) -> None:
-    """The loop of one worker process: open the store, cap its memory, then answer jobs
-    until the pipe closes."""
+    """The life of one spawned worker: open the store read-only (or the remote service),
+    then :func:`answer`."""
     import pyoxigraph as ox
 
     store = RemoteStore(source) if isinstance(source, Endpoint) else ox.Store.read_only(str(source))
+    answer(conn, store, memory_mb)
+
+
+def answer(conn: Connection, store: Any, memory_mb: int | None, *, shared: bool = False) -> None:
+    """Cap this worker's memory at ``memory_mb`` (on top of what it holds now if the store is
+    ``shared``, a forked copy: ``kg.sparql.forks``), say so, then answer jobs over ``store``
+    until the pipe closes."""
     if memory_mb is not None:  # private writable memory: heap and anonymous maps, not files
-        cap = memory_mb << 20
+        cap = (_data_size() if shared else 0) + (memory_mb << 20)
         resource.setrlimit(resource.RLIMIT_DATA, (cap, cap))
     conn.send("ready")
     while True:
@@ -168,6 +180,14 @@ def _serve(conn: Connection, source: Path | Endpoint, memory_mb: int | None) -> 
             conn.send_bytes(body[start : start + CHUNK])
 
 
+def _data_size() -> int:
+    """Bytes of this process's data segment (what ``RLIMIT_DATA`` counts), from /proc."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmData:"):
+            return int(line.split()[1]) << 10
+    return 0
+
+
 def _receive(conn: Connection, stream_after: int | None) -> tuple[Any, bytes | None]:
     """A worker's reply: an error, or a head and (unless it is longer than ``stream_after``)
     the whole body."""
@@ -191,7 +211,7 @@ def _memory_error(memory_mb: int | None) -> QueryMemoryError:
 
 @dataclass(eq=False)
 class _Worker:
-    process: BaseProcess
+    process: BaseProcess | Forked
     conn: Connection
     lane: str
 
@@ -231,16 +251,21 @@ class QueryPool:
         self._replacements: set[asyncio.Task[None]] = set()
         self._drains: set[asyncio.Task[None]] = set()
         self._closed = False
+        self._zygote: Zygote | None = None
 
     def _spawn(self, lane: str) -> _Worker:
-        parent, child = _CONTEXT.Pipe()
-        process = _CONTEXT.Process(
-            target=_serve, args=(child, self.source, self.limits.memory_mb), daemon=True
-        )
-        process.start()
+        process: BaseProcess | Forked
+        if self._zygote is not None:
+            process, parent = self._zygote.fork(self.limits.memory_mb)
+        else:
+            parent, child = _CONTEXT.Pipe()
+            process = _CONTEXT.Process(
+                target=_serve, args=(child, self.source, self.limits.memory_mb), daemon=True
+            )
+            process.start()
+            child.close()
         if process.pid is not None:  # from the start: its imports run at it too
             os.setpriority(os.PRIO_PROCESS, process.pid, NICENESS[lane])
-        child.close()
         try:
             ready = parent.recv()  # blocks until the worker has opened the store
         except EOFError:
@@ -253,8 +278,13 @@ class QueryPool:
         return _Worker(process, parent, lane)
 
     async def start(self) -> None:
-        """Start every worker and wait until each has the store open."""
+        """Start every worker and wait until each has the store open (copied into memory
+        first, with ``limits.in_memory``)."""
         loop = asyncio.get_running_loop()
+        if self.limits.in_memory:
+            if not isinstance(self.source, Path):
+                raise KGError("only a local store can be served from memory, not a remote one")
+            self._zygote = await loop.run_in_executor(self._threads, Zygote, self.source)
         lanes = [lane for lane, count in self.lanes.items() for _ in range(count)]
         workers = await asyncio.gather(
             *(loop.run_in_executor(self._threads, self._spawn, lane) for lane in lanes)
@@ -263,10 +293,11 @@ class QueryPool:
             self._all.add(worker)
             self._queue.put(worker, worker.lane)
         logger.info(
-            "query workers ready: %s (timeout %.1fs, memory %s MB each)",
+            "query workers ready: %s (timeout %.1fs, memory %s MB each%s)",
             ", ".join(f"{count} {lane}" for lane, count in self.lanes.items()),
             self.limits.timeout,
             self.limits.memory_mb,
+            ", forked from the store in memory" if self._zygote is not None else "",
         )
 
     @property
@@ -467,6 +498,8 @@ class QueryPool:
         for worker in list(self._all):
             worker.stop()
         self._all.clear()
+        if self._zygote is not None:
+            self._zygote.close()
         self._threads.shutdown(wait=False, cancel_futures=True)
 
 

@@ -37,10 +37,12 @@ HUGE_STRING = (
 )
 
 
-@pytest.fixture(scope="module")
-def app(fixture_settings: Settings) -> FastAPI:
+@pytest.fixture(scope="module", params=[False, True], ids=["on-disk", "in-memory"])
+def app(fixture_settings: Settings, request: pytest.FixtureRequest) -> FastAPI:
+    """The app, with its workers over the store on disk and forked from a copy in memory."""
     settings = fixture_settings.model_copy(
         update={
+            "store_in_memory": request.param,
             "query_timeout": TIMEOUT,
             "query_workers": 2,
             "fast_workers": 1,
