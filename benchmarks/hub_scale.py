@@ -133,7 +133,7 @@ def tree(pid: int) -> set[int]:
 
 
 def tree_rss(pid: int) -> int:
-    """Resident bytes of a process and all its descendants (pages they share count once each)."""
+    """Resident bytes of a process and all its descendants (a page they share counts in each)."""
     return sum(vm(p, "VmRSS") for p in tree(pid))
 
 

@@ -1,12 +1,12 @@
 """One in-memory copy of a store, and the query workers forked from it.
 
 A store that fits in memory answers the heavy queries several times faster than the same
-store on disk (6 to 60 times at 10 million quads), where every row of a join is a RocksDB lookup (docs/benchmarks.md). A copy
-per query worker would not do: a worker is killed at its deadline, and a new copy costs the
-load again and its memory again. So one *zygote* process, spawned, copies the on-disk store
-into ``pyoxigraph.Store()`` once and then forks each worker on request: the workers share
-the copy's pages with it copy-on-write (queries only read them), and a killed worker is
-replaced in milliseconds.
+store on disk, where every row of a join is a RocksDB lookup (6 to 60 times at 10 million
+quads: docs/benchmarks.md). A copy per query worker would not do: a worker is killed at its
+deadline, and a new copy costs the load again and its memory again. So one *zygote* process,
+spawned, copies the on-disk store into ``pyoxigraph.Store()`` once and then forks each
+worker on request: the workers share the copy's pages with it copy-on-write (queries only
+read them), and a killed worker is replaced by a new fork, not a new copy.
 
 The zygote does nothing but load and fork, from its only thread, so a fork never copies a
 lock held elsewhere. For each worker it makes a socket pair, forks, and sends the pool the
@@ -20,6 +20,7 @@ from __future__ import annotations
 import contextlib
 import gc
 import logging
+import multiprocessing
 import os
 import select
 import signal
@@ -78,8 +79,6 @@ class Zygote:
     when made."""
 
     def __init__(self, source: Path) -> None:
-        import multiprocessing
-
         context = multiprocessing.get_context("spawn")
         self._conn, child = context.Pipe()
         self.process = context.Process(
